@@ -1,0 +1,47 @@
+"""Stream bodies to typed events: a framer plus a generated decode function.
+
+The service modules (``codec.huggingchat``, ``codec.router``, ``codec.hailuo``)
+expose ``iter_events`` built on :func:`iter_decoded`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Iterator
+from typing import Protocol, TypeVar, cast
+
+from codec.errors import CodecError
+
+__all__ = ["Framer", "iter_decoded"]
+
+R = TypeVar("R")
+T = TypeVar("T")
+
+
+class Framer(Protocol[R]):
+    """What :class:`~codec.framing.NDJSONDecoder` and ``SSEDecoder`` have in common."""
+
+    def feed(self, data: bytes) -> list[R]: ...
+
+    def close(self) -> list[R]: ...
+
+
+def iter_decoded(
+    framer: Framer[R], chunks: Iterable[bytes], decode: Callable[[R], T]
+) -> Iterator[T]:
+    """Frame ``chunks`` with ``framer`` and yield ``decode`` of each frame, then close it.
+
+    When the framer fails, the frames it completed before the bad byte are
+    decoded and yielded first and the error is raised after them, so nothing
+    is lost.
+    """
+    chunk_iter = iter(chunks)
+    while True:
+        chunk = next(chunk_iter, None)
+        try:
+            frames = framer.close() if chunk is None else framer.feed(chunk)
+        except CodecError as exc:
+            yield from map(decode, cast("list[R]", exc.events))
+            raise
+        yield from map(decode, frames)
+        if chunk is None:
+            return

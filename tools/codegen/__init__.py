@@ -1,0 +1,1 @@
+"""The code generator behind tools/gen_codecs.py: spec model, type grammar, renderer."""
