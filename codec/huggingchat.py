@@ -1,0 +1,452 @@
+"""HuggingChat extras: hand-written readers beside the generated HuggingChat codec.
+
+Each section stands alone: the message-update stream, SvelteKit
+``__data.json`` bodies, message ids, model lists. The readers take a whole
+response body (bytes) and tell its form from the content, across the eras
+(protocols/huggingchat.md §0, §10): ``__data.json`` and the server-rendered
+page before 2025-06-05, superjson ``/chat/api/v2/*`` bodies after.
+Malformed input raises :class:`~codec.errors.CodecError`; a body in which
+the service reports an error of its own raises
+:class:`~codec.errors.RemoteDataError`.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable, Iterator, Mapping
+from typing import Final
+
+import attrs
+
+from codec import devalue, jsliteral, superjson
+from codec._generated.huggingchat import (
+    File,
+    FinalAnswer,
+    MessageUpdate,
+    ReasoningStatus,
+    ReasoningStream,
+    RouterMetadata,
+    Status,
+    Stream,
+    Title,
+    ToolCall,
+    ToolError,
+    ToolEta,
+    ToolProgress,
+    ToolResult,
+    WebSearchError,
+    WebSearchFinished,
+    WebSearchSources,
+    WebSearchUpdate,
+    decode_message_updates,
+)
+from codec.devalue import UNDEFINED, Deferred
+from codec.errors import CodecError, RemoteDataError
+from codec.framing import NDJSONDecoder
+from codec.streams import iter_decoded
+
+__all__ = [
+    "File",
+    "FinalAnswer",
+    "MessageUpdate",
+    "ModelInfo",
+    "ReasoningStatus",
+    "ReasoningStream",
+    "RouterMetadata",
+    "Status",
+    "Stream",
+    "SvelteKitData",
+    "Title",
+    "ToolCall",
+    "ToolError",
+    "ToolEta",
+    "ToolProgress",
+    "ToolResult",
+    "WebSearchError",
+    "WebSearchFinished",
+    "WebSearchSources",
+    "WebSearchUpdate",
+    "decode_sveltekit_data",
+    "extract_message_id",
+    "extract_models",
+    "iter_events",
+]
+
+_BOM: Final = "\ufeff"
+
+
+def _json_text(body: bytes, what: str) -> str:
+    try:
+        return body.decode("utf-8").removeprefix(_BOM)
+    except UnicodeDecodeError as exc:
+        raise CodecError(f"{what} is not UTF-8: {exc.reason}", offset=exc.start) from None
+
+
+def _load_json(text: str, what: str, *, base: int = 0) -> object:
+    """One JSON document; ``base`` is the byte offset of ``text`` in the body, for errors."""
+    try:
+        return json.loads(text)
+    except json.JSONDecodeError as exc:
+        offset = base + len(text[: exc.pos].encode("utf-8"))
+        line = text.encode("utf-8")
+        raise CodecError(f"{what} is not JSON: {exc.msg}", offset=offset, line=line) from None
+    except RecursionError:
+        raise CodecError(f"{what} is nested too deeply", offset=base) from None
+
+
+# --- The message-update stream -------------------------------------------------------------
+
+
+def iter_events(chunks: Iterable[bytes]) -> Iterator[MessageUpdate]:
+    """Decode the body of ``POST /conversation/{id}`` into typed message updates.
+
+    The body is NDJSON whatever its Content-Type says, split on byte LF only;
+    the 4096 spaces after ``finalAnswer`` are skipped and reading goes on to
+    the end of the body, so a late ``title`` or ``status: finished`` is kept
+    (protocols/huggingchat.md §3.1, §3.3). ``stream`` tokens come without
+    their NUL padding. keepAlive lines are ``Status`` events like any other:
+    deciding what to show is the caller's job.
+    """
+    return iter_decoded(NDJSONDecoder(), chunks, decode_message_updates)
+
+
+# --- SvelteKit data bodies (`__data.json`, until 2025-06-05) -----------------------------------
+
+
+@attrs.frozen(slots=True)
+class SvelteKitData:
+    """A decoded SvelteKit ``__data.json`` body (protocols/huggingchat.md §4.1).
+
+    ``nodes`` has one entry per route node, root layout first. A data node is
+    ``{"type": "data", "data": <decoded value>, "uses": {...}}``; ``skip``
+    and ``error`` nodes and ``None`` are as sent. Promises are
+    :class:`~codec.devalue.Deferred` values, settled by the body's ``chunk``
+    lines and listed by id in ``deferreds``. A redirect body has no nodes
+    and gives its target in ``redirect``.
+    """
+
+    nodes: list[object]
+    deferreds: dict[int, Deferred] = attrs.field(factory=dict)
+    redirect: str | None = None
+
+
+def decode_sveltekit_data(body: bytes) -> SvelteKitData:
+    """Decode a ``__data.json`` body, in either of its forms (§2.4).
+
+    ``x-sveltekit-invalidated=01`` gives one JSON document; ``=11`` gives
+    ``text/sveltekit-data``: the nodes on the first line, then one ``chunk``
+    line per promise of the data (``{"type":"chunk","id":n,"data"|"error":...}``).
+    Both are read here, line by line; each node's ``data`` is decoded with
+    :func:`codec.devalue.unflatten`.
+    """
+    text = _json_text(body, "SvelteKit data")
+    lines: list[tuple[int, object]] = []
+    offset = 0
+    for raw_line in text.split("\n"):
+        if raw_line.strip():
+            lines.append((offset, _load_json(raw_line, "SvelteKit data line", base=offset)))
+        offset += len(raw_line.encode("utf-8")) + 1
+    if not lines:
+        raise CodecError("empty SvelteKit data body")
+    first_offset, first = lines[0]
+    if not isinstance(first, dict):
+        raise CodecError("SvelteKit data must start with an object", offset=first_offset)
+    if first.get("type") == "redirect":
+        location = first.get("location")
+        if not isinstance(location, str):
+            raise CodecError("SvelteKit redirect without a location", offset=first_offset)
+        return SvelteKitData(nodes=[], redirect=location)
+    raw_nodes = first.get("nodes")
+    if first.get("type") != "data" or not isinstance(raw_nodes, list):
+        raise CodecError('SvelteKit data must start with {"type":"data","nodes":[...]}')
+    deferreds: dict[int, Deferred] = {}
+    nodes = [
+        _decode_node(node, position, deferreds, first_offset)
+        for position, node in enumerate(raw_nodes)
+    ]
+    for line_offset, chunk in lines[1:]:
+        _settle_chunk(chunk, deferreds, line_offset)
+    return SvelteKitData(nodes=nodes, deferreds=deferreds)
+
+
+def _decode_node(
+    node: object, position: int, deferreds: dict[int, Deferred], offset: int
+) -> object:
+    if node is None:
+        return None  # the route has no server load at this level
+    if not isinstance(node, dict) or node.get("type") not in ("data", "skip", "error"):
+        raise CodecError(
+            f"SvelteKit node {position} is not a data, skip or error node", offset=offset
+        )
+    if node["type"] != "data":
+        return node
+    if "data" not in node:
+        raise CodecError(f"SvelteKit data node {position} has no data", offset=offset)
+    try:
+        data = devalue.unflatten(node["data"], deferreds=deferreds)
+    except CodecError as exc:
+        raise CodecError(f"SvelteKit node {position}: {exc.message}", offset=offset) from None
+    return {**node, "data": data}
+
+
+def _settle_chunk(chunk: object, deferreds: dict[int, Deferred], offset: int) -> None:
+    if not isinstance(chunk, dict) or chunk.get("type") != "chunk":
+        raise CodecError('a later SvelteKit data line must be a "chunk"', offset=offset)
+    promise_id = chunk.get("id")
+    deferred = deferreds.get(promise_id) if isinstance(promise_id, int) else None
+    if deferred is None:
+        raise CodecError(f"SvelteKit chunk for unknown promise {promise_id!r}", offset=offset)
+    key = "error" if "error" in chunk else "data"
+    if key not in chunk:
+        raise CodecError(f"SvelteKit chunk {promise_id} has neither data nor error", offset=offset)
+    try:
+        # A chunk is devalue data of its own, which may hold further promises.
+        value = devalue.unflatten(chunk[key], deferreds=deferreds)
+        if key == "error":
+            deferred.reject(value)
+        else:
+            deferred.resolve(value)
+    except CodecError as exc:
+        raise CodecError(f"SvelteKit chunk {promise_id}: {exc.message}", offset=offset) from None
+
+
+def _raise_for_remote_error(data: SvelteKitData) -> None:
+    """Raise :class:`RemoteDataError` for a redirect or the first error node."""
+    if data.redirect is not None:
+        raise RemoteDataError(f"redirected to {data.redirect}")
+    for node in data.nodes:
+        if isinstance(node, dict) and node.get("type") == "error":
+            # Access errors come as a 200 body with an error node: §2.4, §4.1, §4.5 step 3.
+            error = node.get("error")
+            message = error.get("message") if isinstance(error, dict) else None
+            if not isinstance(message, str):
+                message = json.dumps(node, ensure_ascii=False)
+            status = node.get("status")
+            valid_status = isinstance(status, int) and not isinstance(status, bool)
+            raise RemoteDataError(message, status=status if valid_status else None)
+
+
+# --- Message ids -------------------------------------------------------------------------------
+
+
+def extract_message_id(body: bytes) -> str | None:
+    """The id of the last message of a conversation: the parent for the next turn.
+
+    Reads every body that carries a conversation's messages
+    (protocols/huggingchat.md §2.3-§2.5, §4.5):
+
+    - ``GET /chat/conversation/{id}/__data.json``, either form (until
+      2025-06-05): the page node, decoded from devalue;
+    - ``GET /chat/api/v2/conversations/{id}``: a superjson envelope;
+    - ``POST /chat/conversation`` from 2026-07-03 on, whose ``conversation``
+      field is a superjson string.
+
+    Returns the ``id`` of the last entry of ``messages`` (insertion order, so
+    after a retry the newest message, not necessarily the viewed branch), or
+    None for a conversation without messages. Raises
+    :class:`RemoteDataError` for an error node (403 for another user's
+    conversation) or an error body, :class:`CodecError` for anything else
+    that is not such a body.
+    """
+    messages = _find_conversation(body).get("messages")
+    if not isinstance(messages, list):
+        raise CodecError("the conversation has no messages array")
+    if not messages:
+        return None
+    last = messages[-1]
+    message_id = last.get("id") if isinstance(last, dict) else None
+    if not isinstance(message_id, str):
+        raise CodecError(f"the last message has no string id: {last!r}"[:200])
+    return message_id
+
+
+def _find_conversation(body: bytes) -> dict[str, object]:
+    text = _json_text(body, "conversation body")
+    document = _parse_whole_or_lines(text)
+    if document is None:
+        return _page_conversation(body)  # several lines: `=11` SvelteKit data
+    if not isinstance(document, dict):
+        raise CodecError("a conversation body is a JSON object")
+    if _is_sveltekit_document(document):
+        return _page_conversation(body)
+    if "json" in document:
+        return _conversation_dict(superjson.deserialize(document), "the superjson value")
+    embedded = document.get("conversation")
+    if isinstance(embedded, str):
+        # 2026-07 `POST /chat/conversation`: superjson text inside a JSON string (§2.3).
+        return _conversation_dict(superjson.parse(embedded), "the embedded conversation")
+    if "messages" in document:
+        return document
+    _raise_for_error_body(document)
+    if "conversationId" in document:
+        raise CodecError(
+            "this POST /chat/conversation body has only the id (servers before 2026-07-03); "
+            "read the conversation from /chat/api/v2/conversations/{id}"
+        )
+    raise CodecError(f"not a HuggingChat conversation body (keys: {sorted(document)[:8]})")
+
+
+def _page_conversation(body: bytes) -> dict[str, object]:
+    data = decode_sveltekit_data(body)
+    _raise_for_remote_error(data)
+    if not data.nodes:
+        raise CodecError("SvelteKit data without nodes")
+    page = data.nodes[-1]  # the page is the leaf node, after the layouts (§4.3)
+    if page is None or (isinstance(page, dict) and page.get("type") == "skip"):
+        raise CodecError(
+            "the page node was not sent: request x-sveltekit-invalidated with a 1 for the page"
+        )
+    assert isinstance(page, dict)  # _decode_node let only data nodes through here
+    return _conversation_dict(page["data"], "the page data")
+
+
+def _conversation_dict(value: object, what: str) -> dict[str, object]:
+    if not isinstance(value, dict) or "messages" not in value:
+        raise CodecError(f"{what} is not a conversation (no messages)")
+    return value
+
+
+def _parse_whole_or_lines(text: str) -> object | None:
+    """The body as one JSON document, or None when it is several JSON lines (``=11`` data)."""
+    try:
+        document: object = json.loads(text)
+    except json.JSONDecodeError:
+        first, _, rest = text.lstrip().partition("\n")
+        if rest.strip():
+            try:
+                json.loads(first)
+            except json.JSONDecodeError:
+                pass
+            else:
+                return None
+    except RecursionError:
+        raise CodecError("body is nested too deeply") from None
+    else:
+        return document
+    return _load_json(text, "body")  # raises, with the offset
+
+
+def _is_sveltekit_document(document: Mapping[str, object]) -> bool:
+    kind = document.get("type")
+    return (kind == "data" and "nodes" in document) or kind == "redirect"
+
+
+def _raise_for_error_body(document: Mapping[str, object]) -> None:
+    """Raise :class:`RemoteDataError` for the JSON error bodies of §1.4."""
+    for key in ("message", "error"):
+        message = document.get(key)
+        if isinstance(message, str) and set(document) <= {"message", "error", "errorId"}:
+            raise RemoteDataError(message)
+
+
+# --- Model lists -------------------------------------------------------------------------------
+
+
+@attrs.frozen(slots=True)
+class ModelInfo:
+    """One model HuggingChat offers, as its model list describes it.
+
+    ``reasoning`` and ``tools`` are None when the list's era does not say
+    (``tools`` was dropped on 2025-09-24; from 2026 both are named
+    ``supportsReasoning``/``supportsTools``: protocols/huggingchat.md §2.2).
+    ``raw`` is the decoded entry with every field, left out of equality and
+    hashing.
+    """
+
+    id: str
+    display_name: str
+    multimodal: bool = False
+    reasoning: bool | None = None
+    name: str = ""
+    description: str | None = None
+    tools: bool | None = None
+    unlisted: bool = False
+    is_router: bool | None = None
+    raw: Mapping[str, object] = attrs.field(factory=dict, eq=False, repr=False)
+
+
+def extract_models(body: bytes) -> list[ModelInfo]:
+    """The models of a model-list body, whichever era wrote it.
+
+    - ``GET /chat/api/v2/models`` (2025-06-05 on): a superjson envelope around
+      a list of model summaries (§2.2);
+    - ``GET /chat`` (until 2025-06-05): the HTML page, whose bootstrap script
+      carries the root layout's ``models`` as a JavaScript literal (§2.1, §6),
+      read with :mod:`codec.jsliteral`;
+    - a ``__data.json`` body whose root layout node was sent (§4.3).
+    """
+    if body.removeprefix(_BOM.encode()).lstrip(b" \t\r\n").startswith(b"<"):
+        # surrogateescape: a stray invalid byte in the markup must not hide the data.
+        hydration = jsliteral.read_kit_hydration(body.decode("utf-8", "surrogateescape"))
+        return _models_from_nodes(hydration.data)
+    text = _json_text(body, "model list")
+    document = _parse_whole_or_lines(text)
+    if document is None or (isinstance(document, dict) and _is_sveltekit_document(document)):
+        data = decode_sveltekit_data(body)
+        _raise_for_remote_error(data)
+        return _models_from_nodes(data.nodes)
+    if isinstance(document, dict) and "json" in document:
+        document = superjson.deserialize(document)
+    elif isinstance(document, dict):
+        _raise_for_error_body(document)
+    if not isinstance(document, list):
+        raise CodecError("a model list body holds a list of models")
+    return [_model_info(entry, position) for position, entry in enumerate(document)]
+
+
+def _models_from_nodes(nodes: list[object]) -> list[ModelInfo]:
+    for node in nodes:
+        data = node.get("data") if isinstance(node, dict) else None
+        if isinstance(data, dict) and "models" in data:
+            models = data["models"]
+            if not isinstance(models, list):
+                raise CodecError("the layout's models is not a list")
+            return [_model_info(entry, position) for position, entry in enumerate(models)]
+    raise CodecError("no layout data with a models list (was the root layout node sent?)")
+
+
+def _model_info(entry: object, position: int) -> ModelInfo:
+    if not isinstance(entry, dict):
+        raise CodecError(f"model {position} is not an object")
+    # chat-ui keys models by `id || name` (chat-ui src/lib/server/models.ts).
+    model_id = _string(entry, "id", position) or _string(entry, "name", position)
+    if model_id is None:
+        raise CodecError(f"model {position} has neither an id nor a name")
+    name = _string(entry, "name", position) or model_id
+    return ModelInfo(
+        id=model_id,
+        display_name=_string(entry, "displayName", position) or name,
+        multimodal=bool(_flag(entry, "multimodal", position)),
+        reasoning=_flag(entry, "reasoning", position, "supportsReasoning"),
+        name=name,
+        description=_string(entry, "description", position),
+        tools=_flag(entry, "tools", position, "supportsTools"),
+        unlisted=bool(_flag(entry, "unlisted", position)),
+        is_router=_flag(entry, "isRouter", position),
+        raw=entry,
+    )
+
+
+def _absent(value: object) -> bool:
+    return value is None or value is UNDEFINED
+
+
+def _string(entry: Mapping[str, object], key: str, position: int) -> str | None:
+    value = entry.get(key)
+    if _absent(value):
+        return None
+    if not isinstance(value, str):
+        raise CodecError(f"model {position}: {key} is not a string: {value!r}")
+    return value
+
+
+def _flag(entry: Mapping[str, object], key: str, position: int, *others: str) -> bool | None:
+    """A boolean field under ``key`` or a later era's name for it; None when absent."""
+    for name in (key, *others):
+        value = entry.get(name)
+        if _absent(value):
+            continue
+        if isinstance(value, bool):
+            return value
+        raise CodecError(f"model {position}: {name} is not a boolean: {value!r}")
+    return None
