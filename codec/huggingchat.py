@@ -1,10 +1,10 @@
 """HuggingChat extras: hand-written readers beside the generated HuggingChat codec.
 
-Each section stands alone: the message-update stream, SvelteKit
-``__data.json`` bodies, message ids, model lists. The readers take a whole
-response body (bytes) and tell its form from the content, across the eras
-(protocols/huggingchat.md §0, §10): ``__data.json`` and the server-rendered
-page before 2025-06-05, superjson ``/chat/api/v2/*`` bodies after.
+Each section stands alone: the message-update stream, message ids, model
+lists. The readers take a whole response body (bytes) and tell its form from
+the content, across the eras (protocols/huggingchat.md §0, §10): ``__data.json``
+and the server-rendered page before 2025-06-05 (read with
+:mod:`codec.sveltekit`), superjson ``/chat/api/v2/*`` bodies after.
 Malformed input raises :class:`~codec.errors.CodecError`; a body in which
 the service reports an error of its own raises
 :class:`~codec.errors.RemoteDataError`.
@@ -18,7 +18,7 @@ from typing import Final
 
 import attrs
 
-from codec import devalue, jsliteral, superjson
+from codec import superjson
 from codec._generated.huggingchat import (
     File,
     FinalAnswer,
@@ -40,10 +40,12 @@ from codec._generated.huggingchat import (
     WebSearchUpdate,
     decode_message_updates,
 )
-from codec.devalue import UNDEFINED, Deferred
+from codec._json import body_text, load_json
+from codec.devalue import UNDEFINED
 from codec.errors import CodecError, RemoteDataError
 from codec.framing import NDJSONDecoder
 from codec.streams import iter_decoded
+from codec.sveltekit import SvelteKitData, decode_sveltekit_data, read_kit_hydration
 
 __all__ = [
     "File",
@@ -55,7 +57,6 @@ __all__ = [
     "RouterMetadata",
     "Status",
     "Stream",
-    "SvelteKitData",
     "Title",
     "ToolCall",
     "ToolError",
@@ -66,148 +67,12 @@ __all__ = [
     "WebSearchFinished",
     "WebSearchSources",
     "WebSearchUpdate",
-    "decode_sveltekit_data",
     "extract_message_id",
     "extract_models",
     "iter_events",
 ]
 
 _BOM: Final = "\ufeff"
-
-
-def _json_text(body: bytes, what: str) -> str:
-    try:
-        return body.decode("utf-8").removeprefix(_BOM)
-    except UnicodeDecodeError as exc:
-        raise CodecError(f"{what} is not UTF-8: {exc.reason}", offset=exc.start) from None
-
-
-def _load_json(text: str, what: str, *, base: int = 0) -> object:
-    """One JSON document; ``base`` is the byte offset of ``text`` in the body, for errors."""
-    try:
-        return json.loads(text)
-    except json.JSONDecodeError as exc:
-        offset = base + len(text[: exc.pos].encode("utf-8"))
-        line = text.encode("utf-8")
-        raise CodecError(f"{what} is not JSON: {exc.msg}", offset=offset, line=line) from None
-    except RecursionError:
-        raise CodecError(f"{what} is nested too deeply", offset=base) from None
-
-
-# --- The message-update stream -------------------------------------------------------------
-
-
-def iter_events(chunks: Iterable[bytes]) -> Iterator[MessageUpdate]:
-    """Decode the body of ``POST /conversation/{id}`` into typed message updates.
-
-    The body is NDJSON whatever its Content-Type says, split on byte LF only;
-    the 4096 spaces after ``finalAnswer`` are skipped and reading goes on to
-    the end of the body, so a late ``title`` or ``status: finished`` is kept
-    (protocols/huggingchat.md §3.1, §3.3). ``stream`` tokens come without
-    their NUL padding. keepAlive lines are ``Status`` events like any other:
-    deciding what to show is the caller's job.
-    """
-    return iter_decoded(NDJSONDecoder(), chunks, decode_message_updates)
-
-
-# --- SvelteKit data bodies (`__data.json`, until 2025-06-05) -----------------------------------
-
-
-@attrs.frozen(slots=True)
-class SvelteKitData:
-    """A decoded SvelteKit ``__data.json`` body (protocols/huggingchat.md §4.1).
-
-    ``nodes`` has one entry per route node, root layout first. A data node is
-    ``{"type": "data", "data": <decoded value>, "uses": {...}}``; ``skip``
-    and ``error`` nodes and ``None`` are as sent. Promises are
-    :class:`~codec.devalue.Deferred` values, settled by the body's ``chunk``
-    lines and listed by id in ``deferreds``. A redirect body has no nodes
-    and gives its target in ``redirect``.
-    """
-
-    nodes: list[object]
-    deferreds: dict[int, Deferred] = attrs.field(factory=dict)
-    redirect: str | None = None
-
-
-def decode_sveltekit_data(body: bytes) -> SvelteKitData:
-    """Decode a ``__data.json`` body, in either of its forms (§2.4).
-
-    ``x-sveltekit-invalidated=01`` gives one JSON document; ``=11`` gives
-    ``text/sveltekit-data``: the nodes on the first line, then one ``chunk``
-    line per promise of the data (``{"type":"chunk","id":n,"data"|"error":...}``).
-    Both are read here, line by line; each node's ``data`` is decoded with
-    :func:`codec.devalue.unflatten`.
-    """
-    text = _json_text(body, "SvelteKit data")
-    lines: list[tuple[int, object]] = []
-    offset = 0
-    for raw_line in text.split("\n"):
-        if raw_line.strip():
-            lines.append((offset, _load_json(raw_line, "SvelteKit data line", base=offset)))
-        offset += len(raw_line.encode("utf-8")) + 1
-    if not lines:
-        raise CodecError("empty SvelteKit data body")
-    first_offset, first = lines[0]
-    if not isinstance(first, dict):
-        raise CodecError("SvelteKit data must start with an object", offset=first_offset)
-    if first.get("type") == "redirect":
-        location = first.get("location")
-        if not isinstance(location, str):
-            raise CodecError("SvelteKit redirect without a location", offset=first_offset)
-        return SvelteKitData(nodes=[], redirect=location)
-    raw_nodes = first.get("nodes")
-    if first.get("type") != "data" or not isinstance(raw_nodes, list):
-        raise CodecError('SvelteKit data must start with {"type":"data","nodes":[...]}')
-    deferreds: dict[int, Deferred] = {}
-    nodes = [
-        _decode_node(node, position, deferreds, first_offset)
-        for position, node in enumerate(raw_nodes)
-    ]
-    for line_offset, chunk in lines[1:]:
-        _settle_chunk(chunk, deferreds, line_offset)
-    return SvelteKitData(nodes=nodes, deferreds=deferreds)
-
-
-def _decode_node(
-    node: object, position: int, deferreds: dict[int, Deferred], offset: int
-) -> object:
-    if node is None:
-        return None  # the route has no server load at this level
-    if not isinstance(node, dict) or node.get("type") not in ("data", "skip", "error"):
-        raise CodecError(
-            f"SvelteKit node {position} is not a data, skip or error node", offset=offset
-        )
-    if node["type"] != "data":
-        return node
-    if "data" not in node:
-        raise CodecError(f"SvelteKit data node {position} has no data", offset=offset)
-    try:
-        data = devalue.unflatten(node["data"], deferreds=deferreds)
-    except CodecError as exc:
-        raise CodecError(f"SvelteKit node {position}: {exc.message}", offset=offset) from None
-    return {**node, "data": data}
-
-
-def _settle_chunk(chunk: object, deferreds: dict[int, Deferred], offset: int) -> None:
-    if not isinstance(chunk, dict) or chunk.get("type") != "chunk":
-        raise CodecError('a later SvelteKit data line must be a "chunk"', offset=offset)
-    promise_id = chunk.get("id")
-    deferred = deferreds.get(promise_id) if isinstance(promise_id, int) else None
-    if deferred is None:
-        raise CodecError(f"SvelteKit chunk for unknown promise {promise_id!r}", offset=offset)
-    key = "error" if "error" in chunk else "data"
-    if key not in chunk:
-        raise CodecError(f"SvelteKit chunk {promise_id} has neither data nor error", offset=offset)
-    try:
-        # A chunk is devalue data of its own, which may hold further promises.
-        value = devalue.unflatten(chunk[key], deferreds=deferreds)
-        if key == "error":
-            deferred.reject(value)
-        else:
-            deferred.resolve(value)
-    except CodecError as exc:
-        raise CodecError(f"SvelteKit chunk {promise_id}: {exc.message}", offset=offset) from None
 
 
 def _raise_for_remote_error(data: SvelteKitData) -> None:
@@ -224,6 +89,22 @@ def _raise_for_remote_error(data: SvelteKitData) -> None:
             status = node.get("status")
             valid_status = isinstance(status, int) and not isinstance(status, bool)
             raise RemoteDataError(message, status=status if valid_status else None)
+
+
+# --- The message-update stream -------------------------------------------------------------
+
+
+def iter_events(chunks: Iterable[bytes]) -> Iterator[MessageUpdate]:
+    """Decode the body of ``POST /conversation/{id}`` into typed message updates.
+
+    The body is NDJSON whatever its Content-Type says, split on byte LF only;
+    the 4096 spaces after ``finalAnswer`` are skipped and reading goes on to
+    the end of the body, so a late ``title`` or ``status: finished`` is kept
+    (protocols/huggingchat.md §3.1, §3.3). ``stream`` tokens come without
+    their NUL padding. keepAlive lines are ``Status`` events like any other:
+    deciding what to show is the caller's job.
+    """
+    return iter_decoded(NDJSONDecoder(), chunks, decode_message_updates)
 
 
 # --- Message ids -------------------------------------------------------------------------------
@@ -261,7 +142,7 @@ def extract_message_id(body: bytes) -> str | None:
 
 
 def _find_conversation(body: bytes) -> dict[str, object]:
-    text = _json_text(body, "conversation body")
+    text = body_text(body, "conversation body")
     document = _parse_whole_or_lines(text)
     if document is None:
         return _page_conversation(body)  # several lines: `=11` SvelteKit data
@@ -323,7 +204,7 @@ def _parse_whole_or_lines(text: str) -> object | None:
         raise CodecError("body is nested too deeply") from None
     else:
         return document
-    return _load_json(text, "body")  # raises, with the offset
+    return load_json(text, "body")  # raises, with the offset
 
 
 def _is_sveltekit_document(document: Mapping[str, object]) -> bool:
@@ -372,14 +253,14 @@ def extract_models(body: bytes) -> list[ModelInfo]:
       a list of model summaries (§2.2);
     - ``GET /chat`` (until 2025-06-05): the HTML page, whose bootstrap script
       carries the root layout's ``models`` as a JavaScript literal (§2.1, §6),
-      read with :mod:`codec.jsliteral`;
+      read with :func:`codec.sveltekit.read_kit_hydration`;
     - a ``__data.json`` body whose root layout node was sent (§4.3).
     """
     if body.removeprefix(_BOM.encode()).lstrip(b" \t\r\n").startswith(b"<"):
         # surrogateescape: a stray invalid byte in the markup must not hide the data.
-        hydration = jsliteral.read_kit_hydration(body.decode("utf-8", "surrogateescape"))
+        hydration = read_kit_hydration(body.decode("utf-8", "surrogateescape"))
         return _models_from_nodes(hydration.data)
-    text = _json_text(body, "model list")
+    text = body_text(body, "model list")
     document = _parse_whole_or_lines(text)
     if document is None or (isinstance(document, dict) and _is_sveltekit_document(document)):
         data = decode_sveltekit_data(body)

@@ -1,4 +1,4 @@
-"""JavaScript literals as devalue ``uneval`` writes them, and the SvelteKit bootstrap around them.
+"""JavaScript literals as devalue ``uneval`` writes them: a tokenizer, parser and evaluator.
 
 A SvelteKit page embeds its load data as JavaScript, not JSON
 (protocols/huggingchat.md §2.1, §6): unquoted keys, ``.6``, ``void 0``,
@@ -11,7 +11,9 @@ parser into a small syntax tree, then evaluates the tree: parameter bindings,
 the assignment and ``.add``/``.set`` statements devalue emits, and the few
 constructors it uses. Nothing else of JavaScript runs: an unknown name,
 property or call raises :class:`CodecError` with the byte offset (in the
-UTF-8 encoding of the text) where it appears.
+UTF-8 encoding of the text) where it appears. :class:`LiteralReader` reads
+several expressions of one text as one evaluation; :mod:`codec.sveltekit`
+uses it to read a page's bootstrap script.
 
 Values map as in :mod:`codec.devalue`: ``undefined`` (``void 0``) is
 :data:`~codec.devalue.UNDEFINED`, a ``Date`` an aware datetime, a ``Set`` a
@@ -24,8 +26,8 @@ from __future__ import annotations
 
 import math
 import re
-from collections.abc import Callable, Mapping
-from typing import Final, TypeGuard
+from collections.abc import Callable, Container, Mapping
+from typing import Final
 
 import attrs
 
@@ -40,7 +42,7 @@ from codec.devalue import (
 )
 from codec.errors import CodecError
 
-__all__ = ["Decoder", "KitHydration", "parse_literal", "read_kit_hydration", "read_literal"]
+__all__ = ["Decoder", "Expression", "LiteralReader", "parse_literal", "read_literal"]
 
 Decoder = Callable[[object], object]
 """Revives one SvelteKit ``transport`` type: ``app.decode("Name", value)`` calls it on ``value``."""
@@ -1166,6 +1168,78 @@ def _describe(value: object) -> str:
 # --- Public readers ----------------------------------------------------------------------------
 
 
+@attrs.frozen(slots=True)
+class Expression:
+    """One expression read but not yet evaluated, so that a caller can look at its shape first.
+
+    :meth:`LiteralReader.call_arguments` makes them and :meth:`LiteralReader.evaluate`
+    runs them. Nothing of an expression runs until then.
+    """
+
+    _node: _Node
+
+    @property
+    def pos(self) -> int:
+        """Its offset in the text."""
+        return self._node.pos
+
+    @property
+    def name(self) -> str | None:
+        """The name, when the expression is a bare name (``app``); otherwise None."""
+        return self._node.name if isinstance(self._node, _Name) else None
+
+    @property
+    def keys(self) -> tuple[str, ...] | None:
+        """The keys of an object literal, in order; None for any other expression."""
+        if not isinstance(self._node, _Object):
+            return None
+        return tuple(key for key, _ in self._node.entries)
+
+    def only(self, keys: Container[str]) -> Expression:
+        """This object literal with only its entries under ``keys``: the others never run."""
+        if not isinstance(self._node, _Object):
+            raise TypeError("only an object literal has entries to keep")
+        entries = tuple(entry for entry in self._node.entries if entry[0] in keys)
+        return Expression(_Object(entries, self._node.pos))
+
+
+class LiteralReader:
+    """Reads expressions of one text one after another, as parts of a single evaluation.
+
+    They share ``deferreds``, ``decoders`` and one budget of array slots, so a
+    page's scripts can be read one at a time: a ``__sveltekit_x.resolve(...)``
+    in one settles the :class:`~codec.devalue.Deferred` made by another.
+    """
+
+    def __init__(
+        self,
+        text: str,
+        *,
+        deferreds: dict[int, Deferred] | None = None,
+        decoders: Mapping[str, Decoder] | None = None,
+    ) -> None:
+        self.text: Final = text
+        self._evaluator = _Evaluator(text, {} if deferreds is None else deferreds, decoders or {})
+
+    def read(self, start: int = 0) -> tuple[object, int]:
+        """The value of the expression at ``start``, and the offset just after it."""
+        parser = _Parser(self.text, start)
+        node = parser.expression()
+        return self._evaluator.evaluate(node, None), parser.end
+
+    def call_arguments(self, paren: int) -> tuple[Expression, ...]:
+        """The arguments of the call whose ``(`` is at ``paren``, read but not evaluated."""
+        return tuple(Expression(node) for node in _Parser(self.text, paren).arguments())
+
+    def evaluate(self, expression: Expression) -> object:
+        """The value of an expression that :meth:`call_arguments` read from this text."""
+        return self._evaluator.evaluate(expression._node, None)
+
+    def error(self, pos: int, message: str) -> CodecError:
+        """A :class:`CodecError` at ``pos``: its UTF-8 byte offset and the text around it."""
+        return _error(self.text, pos, message)
+
+
 def read_literal(
     text: str,
     start: int = 0,
@@ -1179,10 +1253,7 @@ def read_literal(
     ``__sveltekit_x.defer(id)`` creates, by id; ``decoders`` revive SvelteKit
     ``transport`` types written as ``app.decode("Name", value)``.
     """
-    parser = _Parser(text, start)
-    node = parser.expression()
-    evaluator = _Evaluator(text, {} if deferreds is None else deferreds, decoders or {})
-    return evaluator.evaluate(node, None), parser.end
+    return LiteralReader(text, deferreds=deferreds, decoders=decoders).read(start)
 
 
 def parse_literal(
@@ -1198,123 +1269,3 @@ def parse_literal(
         raise parser.unexpected("expected the end of the text")
     evaluator = _Evaluator(text, {} if deferreds is None else deferreds, decoders or {})
     return evaluator.evaluate(node, None)
-
-
-# --- SvelteKit page bootstrap ------------------------------------------------------------------
-
-
-@attrs.frozen(slots=True)
-class KitHydration:
-    """What a server-rendered SvelteKit page hands to ``kit.start(app, element, {...})``.
-
-    ``data`` has one entry per node of ``node_ids`` (root layout first): a
-    dict ``{"type": "data", "data": ..., "uses": ...}`` or None. Promises in
-    it are :class:`~codec.devalue.Deferred` values, settled from the page's
-    ``__sveltekit_x.resolve(...)`` scripts when the page carries them;
-    ``deferreds`` holds them all by id.
-    """
-
-    node_ids: list[int]
-    data: list[object]
-    form: object = None
-    error: object = None
-    status: int | None = None
-    deferreds: dict[int, Deferred] = attrs.field(factory=dict)
-
-
-_HYDRATE_KEYS: Final = frozenset({"node_ids", "data", "form", "error", "status"})
-_START_CALL: Final = ".start("
-_RESOLVE_CALL: Final = ".resolve("
-
-
-def read_kit_hydration(html: str, *, decoders: Mapping[str, Decoder] | None = None) -> KitHydration:
-    """Find and evaluate the hydration object of a SvelteKit 2 page's inline bootstrap script.
-
-    The bootstrap calls ``kit.start(app, element, {node_ids, data, form,
-    error, ...})`` (``app.start(element, {...})`` in single-bundle builds),
-    after defining ``__sveltekit_<hash>``; streamed promises are resolved by
-    later ``__sveltekit_<hash>.resolve(...)`` scripts (sveltejs/kit
-    ``runtime/server/page/render.js``). Raises :class:`CodecError` when the
-    page has no such call or its data is not the literal subset we read.
-    """
-    deferreds: dict[int, Deferred] = {}
-    evaluator = _Evaluator(html, deferreds, decoders or {})
-    hydrate = _find_hydrate_object(html)
-    # Only what we report is evaluated: `params`, `route` and `server_route` (client
-    # imports) may hold code we have no reason to read.
-    wanted = tuple(entry for entry in hydrate.entries if entry[0] in _HYDRATE_KEYS)
-    value = evaluator.evaluate(_Object(wanted, hydrate.pos), None)
-    assert isinstance(value, dict)
-    node_ids = value.get("node_ids")
-    data = value.get("data")
-    if not (isinstance(node_ids, list) and all(_is_int(i) for i in node_ids)):
-        raise _error(html, hydrate.pos, "node_ids must be a list of integers")
-    if not (isinstance(data, list) and all(d is None or isinstance(d, dict) for d in data)):
-        raise _error(html, hydrate.pos, "data must be a list of nodes")
-    status = value.get("status")
-    if not _is_int(status):
-        status = None
-    for call_pos in _kit_resolve_calls(html):
-        parser = _Parser(html, call_pos)
-        evaluator.evaluate(parser.expression(), None)
-    return KitHydration(
-        node_ids=node_ids,
-        data=data,
-        form=value.get("form"),
-        error=value.get("error"),
-        status=status,
-        deferreds=deferreds,
-    )
-
-
-def _is_int(value: object) -> TypeGuard[int]:
-    return isinstance(value, int) and not isinstance(value, bool)
-
-
-def _find_hydrate_object(html: str) -> _Object:
-    """The object literal passed last to the bootstrap's ``start`` call."""
-    first_error: CodecError | None = None
-    pos = html.find(_START_CALL)
-    while pos >= 0:
-        call_start = pos + len(_START_CALL) - 1
-        try:
-            hydrate = _start_arguments(html, call_start)
-        except CodecError as exc:
-            first_error = first_error or exc
-            hydrate = None
-        if hydrate is not None:
-            return hydrate
-        pos = html.find(_START_CALL, pos + 1)
-    if first_error is not None:
-        raise CodecError(
-            f"no SvelteKit bootstrap (kit.start) this reader understands: {first_error.message}",
-            offset=first_error.offset,
-            line=first_error.line,
-        )
-    raise CodecError("no SvelteKit bootstrap (kit.start(...)) in the page")
-
-
-def _start_arguments(html: str, paren: int) -> _Object | None:
-    # `kit.start(app, element, {...})`: leading arguments are names the page
-    # defines (never evaluated); the hydration object has `node_ids` and `data`.
-    args = _Parser(html, paren).arguments()
-    if not args or not all(isinstance(a, _Name) for a in args[:-1]):
-        return None
-    hydrate = args[-1]
-    if not isinstance(hydrate, _Object):
-        return None
-    keys = {key for key, _ in hydrate.entries}
-    return hydrate if {"node_ids", "data"} <= keys else None
-
-
-def _kit_resolve_calls(html: str) -> list[int]:
-    """Offsets of every ``__sveltekit_<hash>.resolve(`` call in the page."""
-    calls: list[int] = []
-    pos = html.find(_KIT_GLOBAL_PREFIX)
-    while pos >= 0:
-        name = _NAME.match(html, pos)
-        assert name is not None
-        if html.startswith(_RESOLVE_CALL, name.end()):
-            calls.append(pos)
-        pos = html.find(_KIT_GLOBAL_PREFIX, name.end())
-    return calls

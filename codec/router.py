@@ -11,6 +11,8 @@ import copy
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from typing import Final
 
+import attrs
+
 from codec._generated.router import (
     ChatCompletionChunk,
     ChatCompletionStreamEvent,
@@ -19,6 +21,8 @@ from codec._generated.router import (
     Done,
     ErrorMessage,
     FunctionDelta,
+    ModelProviders,
+    ProviderMapping,
     StreamError,
     ToolCallDelta,
     Usage,
@@ -35,11 +39,14 @@ __all__ = [
     "Done",
     "ErrorMessage",
     "FunctionDelta",
+    "ModelProviders",
+    "ProviderMapping",
     "StreamError",
     "ToolCallDelta",
     "Usage",
     "calculate_length",
     "iter_events",
+    "provider_mappings",
     "trim_messages",
 ]
 
@@ -202,3 +209,19 @@ def iter_events(chunks: Iterable[bytes]) -> Iterator[ChatCompletionStreamEvent]:
     ``[DONE]``; nothing after it is dropped either).
     """
     return iter_decoded(SSEDecoder(), chunks, decode_chat_completion_chunks)
+
+
+def provider_mappings(model: ModelProviders) -> list[ProviderMapping]:
+    """The provider entries of a mapping answer, in the service's order, each naming its provider.
+
+    ``/api/models/{id}`` gives a dict keyed by provider, ``/api/models`` a
+    list whose entries carry ``provider`` (protocols/hf-inference.md §2.1,
+    §2.2); both come out as a list with ``provider`` set. List entries
+    without a provider are left out; a missing or null mapping gives ``[]``.
+    """
+    mapping = model.inference_provider_mapping
+    if isinstance(mapping, dict):
+        return [attrs.evolve(entry, provider=name) for name, entry in mapping.items()]
+    if isinstance(mapping, list):
+        return [entry for entry in mapping if isinstance(entry.provider, str)]
+    return []

@@ -11,15 +11,11 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from codec import superjson
-from codec.devalue import UNDEFINED, Deferred, JSRegExp
+from codec.devalue import UNDEFINED, JSRegExp
 from codec.errors import CodecError, RemoteDataError
-from codec.huggingchat import (
-    ModelInfo,
-    decode_sveltekit_data,
-    extract_message_id,
-    extract_models,
-)
+from codec.huggingchat import ModelInfo, extract_message_id, extract_models
 from tests.conftest import DATA
+from tests.test_sveltekit import sveltekit
 
 EXAMPLES = DATA / "examples"
 LEGACY_01 = (EXAMPLES / "huggingchat-2025-05.data.json").read_bytes()
@@ -38,11 +34,6 @@ def created_2026_07(conversation: bytes) -> bytes:
     """A 2026-07 `POST /chat/conversation` body: the superjson text as a JSON string (§2.3)."""
     text = conversation.decode()
     return json.dumps({"conversationId": "6874cc01a3e9c1f27b4d0e58", "conversation": text}).encode()
-
-
-def sveltekit(*nodes: object, chunks: tuple[object, ...] = ()) -> bytes:
-    lines = [{"type": "data", "nodes": list(nodes)}, *chunks]
-    return b"".join(json.dumps(line).encode() + b"\n" for line in lines)
 
 
 # --- Message ids -------------------------------------------------------------------------------
@@ -208,89 +199,6 @@ def test_a_cut_v2_body_is_a_codec_error(cut: int) -> None:
     else:
         with pytest.raises(CodecError):
             extract_message_id(V2[:cut])
-
-
-# --- The SvelteKit data, whole (protocols/huggingchat.md §4.6 invariants) ----------------------
-
-
-def stream_lines() -> list[dict[str, object]]:
-    return [json.loads(line) for line in STREAM.split(b"\n") if line.strip()]
-
-
-def test_both_legacy_forms_carry_the_same_page() -> None:
-    single, streamed = decode_sveltekit_data(LEGACY_01), decode_sveltekit_data(LEGACY_11)
-    assert single.nodes[0] == {"type": "skip"}
-    assert single.deferreds == {}
-    assert single.nodes[1] == streamed.nodes[1]
-    assert single.redirect is None
-
-
-def test_page_agrees_with_the_stream_example() -> None:
-    page = decode_sveltekit_data(LEGACY_01).nodes[1]
-    assert isinstance(page, dict)
-    conversation = page["data"]
-    system, user, assistant = conversation["messages"]
-    lines = stream_lines()
-    final = lines[-1]
-    assert final["type"] == "finalAnswer"
-    assert assistant["content"] == final["text"]
-    reasoning_tokens = [
-        line["token"]
-        for line in lines
-        if line["type"] == "reasoning" and line.get("subtype") == "stream"
-    ]
-    assert assistant["reasoning"] == "".join(reasoning_tokens)
-    # §3.4: stored updates are the stream minus stream tokens, keepAlives and reasoning tokens.
-    kept = [
-        line
-        for line in lines
-        if line["type"] != "stream"
-        and line.get("status") != "keepAlive"
-        and not (line["type"] == "reasoning" and line.get("subtype") == "stream")
-    ]
-    assert assistant["updates"] == kept
-    assert assistant["interrupted"] is False
-    assert conversation["rootMessageId"] == system["id"] == ROOT_2025_05
-    assert system["children"] == [user["id"]]
-    assert user["ancestors"] == [system["id"]]
-    assert user["children"] == [assistant["id"]]
-    assert assistant["ancestors"] == [system["id"], user["id"]]
-    assert assistant["children"] == []
-    assert isinstance(user["createdAt"], datetime)
-    assert user["createdAt"].tzinfo is not None
-
-
-def test_chunk_line_resolves_the_layout_promise() -> None:
-    data = decode_sveltekit_data(LEGACY_11)
-    layout = data.nodes[0]
-    assert isinstance(layout, dict)
-    assert layout["uses"] == {"dependencies": ["conversation:list"]}
-    assistants = layout["data"]["assistants"]
-    assert isinstance(assistants, Deferred)
-    assert data.deferreds == {1: assistants}
-    assert assistants.value == []
-    parameters = layout["data"]["models"][0]["parameters"]
-    assert parameters["stop"] is parameters["stop_sequences"]
-
-
-def test_chunk_errors_reject_and_chunks_may_hold_promises() -> None:
-    layout = {"type": "data", "data": [{"a": 1, "b": 2}, ["Promise", 3], ["Promise", 4], 1, 2]}
-    rejected = {"type": "chunk", "id": 1, "error": [{"message": 1}, "boom"]}
-    nested = {"type": "chunk", "id": 2, "data": [{"later": 1}, ["Promise", 2], 3]}
-    last = {"type": "chunk", "id": 3, "data": ["done"]}
-    data = decode_sveltekit_data(sveltekit(layout, chunks=(rejected, nested, last)))
-    node = data.nodes[0]
-    assert isinstance(node, dict)
-    assert node["data"]["a"].error == {"message": "boom"}
-    inner = node["data"]["b"].value["later"]
-    assert inner is data.deferreds[3]
-    assert inner.value == "done"
-
-
-def test_redirect_body() -> None:
-    data = decode_sveltekit_data(b'{"type":"redirect","location":"/chat/login"}\n')
-    assert data.redirect == "/chat/login"
-    assert data.nodes == []
 
 
 # --- Model lists -------------------------------------------------------------------------------

@@ -1,4 +1,4 @@
-"""codec.jsliteral: uneval's literal forms, the IIFE for shared values, the SvelteKit bootstrap."""
+"""codec.jsliteral: uneval's literal forms, the IIFE for shared values, the reader's API."""
 
 from __future__ import annotations
 
@@ -14,12 +14,8 @@ from hypothesis import strategies as st
 
 from codec.devalue import UNDEFINED, Deferred, JSRegExp, TaggedString
 from codec.errors import CodecError
-from codec.jsliteral import parse_literal, read_kit_hydration, read_literal
-from tests.conftest import DATA
+from codec.jsliteral import LiteralReader, parse_literal, read_literal
 from tests.test_devalue import assert_same_graph
-
-PAGE = DATA / "examples" / "huggingchat-2025-05.chat-page.html"
-
 
 # --- Literal forms -----------------------------------------------------------------------------
 
@@ -414,112 +410,44 @@ def test_the_uneval_helper_hoists() -> None:
     )
 
 
-# --- The SvelteKit bootstrap -------------------------------------------------------------------
+# --- One text read in parts (the API codec.sveltekit uses) -------------------------------------
 
 
-def test_example_page_hydration() -> None:
-    hydration = read_kit_hydration(PAGE.read_text(encoding="utf-8"))
-    assert hydration.node_ids == [0, 2]
-    assert hydration.form is None
-    assert hydration.error is None
-    assert hydration.status is None
-    layout_node, page_node = hydration.data
-    assert page_node is None
-    assert isinstance(layout_node, dict)
-    assert layout_node["type"] == "data"
-    assert layout_node["uses"] == {"dependencies": ["conversation:list"]}
-    layout = layout_node["data"]
-    models = layout["models"]
-    assert [m["id"] for m in models] == [
-        "meta-llama/Llama-3.3-70B-Instruct",
-        "Qwen/Qwen3-235B-A22B",
-        "google/gemma-3-27b-it",
-        "microsoft/Phi-4",
-    ]
-    for model in models:
-        parameters = model["parameters"]
-        if "stop" in parameters:
-            assert parameters["stop"] is parameters["stop_sequences"]
-    assert models[0]["parameters"]["stop"] == ["<|endoftext|>", "<|eot_id|>"]
-    assert models[0]["parameters"]["temperature"] == 0.6
-    assert models[2]["parameters"] == {"stop_sequences": UNDEFINED}
-    assert models[1]["promptExamples"][1]["prompt"].endswith(
-        "<script src='https://cdn.tailwindcss.com'></script>."
-    )
-    assert layout["user"] is UNDEFINED
-    assert layout["publicConfig"]["PUBLIC_ANNOUNCEMENT_BANNERS"].startswith('[\n  {\n    "title"')
-
-
-def test_example_page_promise_is_resolved_by_the_trailing_script() -> None:
-    hydration = read_kit_hydration(PAGE.read_text(encoding="utf-8"))
-    layout = hydration.data[0]
-    assert isinstance(layout, dict)
-    assistants = layout["data"]["assistants"]
-    assert isinstance(assistants, Deferred)
-    assert hydration.deferreds == {1: assistants}
-    assert assistants.settled
-    assert assistants.value == []
-
-
-def _page(hydrate: str, *scripts: str, start: str = "kit.start(app, element, ") -> str:
-    chunks = "".join(f"<script>{script}</script>\n" for script in scripts)
-    return (
-        "<!doctype html><html><body><div><script>\n{\n__sveltekit_abc = {base: ''};\n"
-        "Promise.all([import('/start.js'), import('/app.js')]).then(([kit, app]) => {\n"
-        f"{start}{hydrate});\n}});\n}}\n</script></div></body></html>\n{chunks}"
-    )
-
-
-def test_later_kit_resolve_form_and_status() -> None:
-    # Later kits call `resolve(id, () => [data])` or `resolve(id, () => [, error])`.
-    html = _page(
-        "{node_ids: [0, 3], data: [null, {type:'data',data:{a:__sveltekit_abc.defer(1),"
-        "b:__sveltekit_abc.defer(2)},uses:{}}], form: null, error: {message:'Not found'},"
-        " status: 404}",
-        "__sveltekit_abc.resolve(2, () => [, {message:'boom'}])",
-        "__sveltekit_abc.resolve(1, (app) => [app.decode('Point', [1, 2])])",
-    )
-    hydration = read_kit_hydration(html, decoders={"Point": tuple})
-    assert hydration.status == 404
-    assert hydration.error == {"message": "Not found"}
-    data = hydration.data[1]
-    assert isinstance(data, dict)
-    first, second = data["data"]["a"], data["data"]["b"]
-    assert first.value == (1, 2)
-    assert second.rejected
-    assert second.error == {"message": "boom"}
-
-
-def test_server_route_and_params_are_not_evaluated() -> None:
-    # With server-side route resolution kit adds params and a route object whose
-    # nodes are client imports (kit runtime/server/page/server_routing.js).
-    html = _page(
-        "{node_ids:[0,2],data:[null,null],form:null,error:null,params:{id:'x'},"
-        "server_route:{id:'/conversation/[id]',nodes:{'2': () => import('./2.js')}},"
-        "route:window.location}"
-    )
-    hydration = read_kit_hydration(html)
-    assert hydration.node_ids == [0, 2]
-    assert hydration.data == [None, None]
-
-
-def test_single_bundle_start_form() -> None:
-    html = _page(
-        "{node_ids:[0],data:[{type:'data',data:{x:1}}],form:null,error:null}",
-        start="app.start(element, ",
-    )
-    hydration = read_kit_hydration(html)
-    assert hydration.data == [{"type": "data", "data": {"x": 1}}]
-
-
-def test_pages_without_a_readable_bootstrap() -> None:
-    with pytest.raises(CodecError, match="no SvelteKit bootstrap"):
-        read_kit_hydration("<html><body>Hello</body></html>")
-    html = _page("{node_ids:[0],data:[{type:'data',data:{x:window.secret}}]}")
+def test_call_arguments_are_read_but_not_run() -> None:
+    text = "kit.start(app, element, {a: window.secret, b: [1, 2], 'c': 3})"
+    reader = LiteralReader(text)
+    app, element, hydrate = reader.call_arguments(text.index("("))
+    assert (app.name, element.name, hydrate.name) == ("app", "element", None)
+    assert app.keys is None
+    assert hydrate.keys == ("a", "b", "c")
+    assert hydrate.pos == text.index("{")
+    assert reader.evaluate(hydrate.only({"b", "c"})) == {"b": [1, 2], "c": 3}
     with pytest.raises(CodecError, match="unknown name 'window'") as caught:
-        read_kit_hydration(html)
-    assert caught.value.offset == html.encode().index(b"window.secret")
-    with pytest.raises(CodecError, match="no deferred value has id 7"):
-        read_kit_hydration(
-            _page("{node_ids:[0],data:[null]}", "__sveltekit_abc.resolve({id:7,data:[]})")
-        )
+        reader.evaluate(hydrate)
+    assert caught.value.offset == text.index("window")
+    with pytest.raises(TypeError):
+        app.only({"a"})
+
+
+def test_one_reader_shares_deferreds_and_limits_across_expressions() -> None:
+    text = "{p: __sveltekit_x.defer(1)}; __sveltekit_x.resolve(1, () => ['done'])"
+    deferreds: dict[int, Deferred] = {}
+    reader = LiteralReader(text, deferreds=deferreds)
+    value, end = reader.read()
+    assert end == text.index(";")
+    assert value == {"p": deferreds[1]}
+    assert not deferreds[1].settled
+    assert reader.read(text.index("__sveltekit_x.resolve")) == (UNDEFINED, len(text))
+    assert deferreds[1].value == "done"
+    arrays = LiteralReader("Array(3000000)")
+    arrays.read()
+    with pytest.raises(CodecError, match="slots in all"):
+        arrays.read()
+
+
+def test_reader_errors_count_utf8_bytes() -> None:
+    text = "'é' x"
+    error = LiteralReader(text).error(text.index("x"), "here")
+    assert error.message == "here"
+    assert error.offset == len("'é' ".encode())
+    assert error.line == b"'\xc3\xa9' x"

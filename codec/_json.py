@@ -1,0 +1,32 @@
+"""Whole JSON bodies to values, with errors that say where (shared by the body readers)."""
+
+from __future__ import annotations
+
+import json
+from typing import Final
+
+from codec.errors import CodecError
+
+__all__ = ["body_text", "load_json"]
+
+_BOM: Final = "\ufeff"
+
+
+def body_text(body: bytes, what: str) -> str:
+    """``body`` as UTF-8 text without a leading BOM; ``what`` names it in errors."""
+    try:
+        return body.decode("utf-8").removeprefix(_BOM)
+    except UnicodeDecodeError as exc:
+        raise CodecError(f"{what} is not UTF-8: {exc.reason}", offset=exc.start) from None
+
+
+def load_json(text: str, what: str, *, base: int = 0) -> object:
+    """One JSON document; ``base`` is the byte offset of ``text`` in the body, for errors."""
+    try:
+        return json.loads(text)
+    except json.JSONDecodeError as exc:
+        offset = base + len(text[: exc.pos].encode("utf-8"))
+        line = text.encode("utf-8")
+        raise CodecError(f"{what} is not JSON: {exc.msg}", offset=offset, line=line) from None
+    except RecursionError:
+        raise CodecError(f"{what} is nested too deeply", offset=base) from None

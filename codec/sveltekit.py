@@ -1,0 +1,244 @@
+"""SvelteKit wire formats: ``__data.json`` bodies and the HTML page's bootstrap data.
+
+A SvelteKit app sends a route's load data in two forms (protocols/huggingchat.md
+§2.1, §2.4, §4.1, §6): a ``__data.json`` body of devalue JSON, decoded with
+:mod:`codec.devalue`, and, in a server-rendered page, a bootstrap script that
+holds the data as JavaScript literals, read with :mod:`codec.jsliteral`. Both
+give one node per route level, root layout first; promises are
+:class:`~codec.devalue.Deferred` values, settled when the body or page carries
+their results. Malformed input raises :class:`~codec.errors.CodecError`.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from typing import Final, TypeGuard
+
+import attrs
+
+from codec import devalue
+from codec._json import body_text, load_json
+from codec.devalue import Deferred
+from codec.errors import CodecError
+from codec.jsliteral import Decoder, Expression, LiteralReader
+
+__all__ = ["KitHydration", "SvelteKitData", "decode_sveltekit_data", "read_kit_hydration"]
+
+
+
+# --- SvelteKit data bodies (`__data.json`, until 2025-06-05) -----------------------------------
+
+
+@attrs.frozen(slots=True)
+class SvelteKitData:
+    """A decoded SvelteKit ``__data.json`` body (protocols/huggingchat.md §4.1).
+
+    ``nodes`` has one entry per route node, root layout first. A data node is
+    ``{"type": "data", "data": <decoded value>, "uses": {...}}``; ``skip``
+    and ``error`` nodes and ``None`` are as sent. Promises are
+    :class:`~codec.devalue.Deferred` values, settled by the body's ``chunk``
+    lines and listed by id in ``deferreds``. A redirect body has no nodes
+    and gives its target in ``redirect``.
+    """
+
+    nodes: list[object]
+    deferreds: dict[int, Deferred] = attrs.field(factory=dict)
+    redirect: str | None = None
+
+
+def decode_sveltekit_data(body: bytes) -> SvelteKitData:
+    """Decode a ``__data.json`` body, in either of its forms (§2.4).
+
+    ``x-sveltekit-invalidated=01`` gives one JSON document; ``=11`` gives
+    ``text/sveltekit-data``: the nodes on the first line, then one ``chunk``
+    line per promise of the data (``{"type":"chunk","id":n,"data"|"error":...}``).
+    Both are read here, line by line; each node's ``data`` is decoded with
+    :func:`codec.devalue.unflatten`.
+    """
+    text = body_text(body, "SvelteKit data")
+    lines: list[tuple[int, object]] = []
+    offset = 0
+    for raw_line in text.split("\n"):
+        if raw_line.strip():
+            lines.append((offset, load_json(raw_line, "SvelteKit data line", base=offset)))
+        offset += len(raw_line.encode("utf-8")) + 1
+    if not lines:
+        raise CodecError("empty SvelteKit data body")
+    first_offset, first = lines[0]
+    if not isinstance(first, dict):
+        raise CodecError("SvelteKit data must start with an object", offset=first_offset)
+    if first.get("type") == "redirect":
+        location = first.get("location")
+        if not isinstance(location, str):
+            raise CodecError("SvelteKit redirect without a location", offset=first_offset)
+        return SvelteKitData(nodes=[], redirect=location)
+    raw_nodes = first.get("nodes")
+    if first.get("type") != "data" or not isinstance(raw_nodes, list):
+        raise CodecError('SvelteKit data must start with {"type":"data","nodes":[...]}')
+    deferreds: dict[int, Deferred] = {}
+    nodes = [
+        _decode_node(node, position, deferreds, first_offset)
+        for position, node in enumerate(raw_nodes)
+    ]
+    for line_offset, chunk in lines[1:]:
+        _settle_chunk(chunk, deferreds, line_offset)
+    return SvelteKitData(nodes=nodes, deferreds=deferreds)
+
+
+def _decode_node(
+    node: object, position: int, deferreds: dict[int, Deferred], offset: int
+) -> object:
+    if node is None:
+        return None  # the route has no server load at this level
+    if not isinstance(node, dict) or node.get("type") not in ("data", "skip", "error"):
+        raise CodecError(
+            f"SvelteKit node {position} is not a data, skip or error node", offset=offset
+        )
+    if node["type"] != "data":
+        return node
+    if "data" not in node:
+        raise CodecError(f"SvelteKit data node {position} has no data", offset=offset)
+    try:
+        data = devalue.unflatten(node["data"], deferreds=deferreds)
+    except CodecError as exc:
+        raise CodecError(f"SvelteKit node {position}: {exc.message}", offset=offset) from None
+    return {**node, "data": data}
+
+
+def _settle_chunk(chunk: object, deferreds: dict[int, Deferred], offset: int) -> None:
+    if not isinstance(chunk, dict) or chunk.get("type") != "chunk":
+        raise CodecError('a later SvelteKit data line must be a "chunk"', offset=offset)
+    promise_id = chunk.get("id")
+    deferred = deferreds.get(promise_id) if isinstance(promise_id, int) else None
+    if deferred is None:
+        raise CodecError(f"SvelteKit chunk for unknown promise {promise_id!r}", offset=offset)
+    key = "error" if "error" in chunk else "data"
+    if key not in chunk:
+        raise CodecError(f"SvelteKit chunk {promise_id} has neither data nor error", offset=offset)
+    try:
+        # A chunk is devalue data of its own, which may hold further promises.
+        value = devalue.unflatten(chunk[key], deferreds=deferreds)
+        if key == "error":
+            deferred.reject(value)
+        else:
+            deferred.resolve(value)
+    except CodecError as exc:
+        raise CodecError(f"SvelteKit chunk {promise_id}: {exc.message}", offset=offset) from None
+
+
+# --- SvelteKit page bootstrap ------------------------------------------------------------------
+
+
+@attrs.frozen(slots=True)
+class KitHydration:
+    """What a server-rendered SvelteKit page hands to ``kit.start(app, element, {...})``.
+
+    ``data`` has one entry per node of ``node_ids`` (root layout first): a
+    dict ``{"type": "data", "data": ..., "uses": ...}`` or None. Promises in
+    it are :class:`~codec.devalue.Deferred` values, settled from the page's
+    ``__sveltekit_x.resolve(...)`` scripts when the page carries them;
+    ``deferreds`` holds them all by id.
+    """
+
+    node_ids: list[int]
+    data: list[object]
+    form: object = None
+    error: object = None
+    status: int | None = None
+    deferreds: dict[int, Deferred] = attrs.field(factory=dict)
+
+
+_HYDRATE_KEYS: Final = frozenset({"node_ids", "data", "form", "error", "status"})
+_START_CALL: Final = ".start("
+_RESOLVE_CALL: Final = ".resolve("
+# The page's `__sveltekit_<hash>` global: the name as far as JavaScript reads it.
+_KIT_GLOBAL: Final = re.compile(r"__sveltekit_(?:\w|\$)*")
+
+
+def read_kit_hydration(html: str, *, decoders: Mapping[str, Decoder] | None = None) -> KitHydration:
+    """Find and evaluate the hydration object of a SvelteKit 2 page's inline bootstrap script.
+
+    The bootstrap calls ``kit.start(app, element, {node_ids, data, form,
+    error, ...})`` (``app.start(element, {...})`` in single-bundle builds),
+    after defining ``__sveltekit_<hash>``; streamed promises are resolved by
+    later ``__sveltekit_<hash>.resolve(...)`` scripts (sveltejs/kit
+    ``runtime/server/page/render.js``). Raises :class:`CodecError` when the
+    page has no such call or its data is not the literal subset we read.
+    """
+    deferreds: dict[int, Deferred] = {}
+    reader = LiteralReader(html, deferreds=deferreds, decoders=decoders)
+    hydrate = _find_hydrate_object(reader)
+    # Only what we report is evaluated: `params`, `route` and `server_route` (client
+    # imports) may hold code we have no reason to read.
+    value = reader.evaluate(hydrate.only(_HYDRATE_KEYS))
+    assert isinstance(value, dict)
+    node_ids = value.get("node_ids")
+    data = value.get("data")
+    if not (isinstance(node_ids, list) and all(_is_int(i) for i in node_ids)):
+        raise reader.error(hydrate.pos, "node_ids must be a list of integers")
+    if not (isinstance(data, list) and all(d is None or isinstance(d, dict) for d in data)):
+        raise reader.error(hydrate.pos, "data must be a list of nodes")
+    status = value.get("status")
+    if not _is_int(status):
+        status = None
+    for call_pos in _kit_resolve_calls(html):
+        reader.read(call_pos)
+    return KitHydration(
+        node_ids=node_ids,
+        data=data,
+        form=value.get("form"),
+        error=value.get("error"),
+        status=status,
+        deferreds=deferreds,
+    )
+
+
+def _is_int(value: object) -> TypeGuard[int]:
+    return isinstance(value, int) and not isinstance(value, bool)
+
+
+def _find_hydrate_object(reader: LiteralReader) -> Expression:
+    """The object literal passed last to the bootstrap's ``start`` call."""
+    html = reader.text
+    first_error: CodecError | None = None
+    pos = html.find(_START_CALL)
+    while pos >= 0:
+        call_start = pos + len(_START_CALL) - 1
+        try:
+            hydrate = _start_arguments(reader, call_start)
+        except CodecError as exc:
+            first_error = first_error or exc
+            hydrate = None
+        if hydrate is not None:
+            return hydrate
+        pos = html.find(_START_CALL, pos + 1)
+    if first_error is not None:
+        raise CodecError(
+            f"no SvelteKit bootstrap (kit.start) this reader understands: {first_error.message}",
+            offset=first_error.offset,
+            line=first_error.line,
+        )
+    raise CodecError("no SvelteKit bootstrap (kit.start(...)) in the page")
+
+
+def _start_arguments(reader: LiteralReader, paren: int) -> Expression | None:
+    # `kit.start(app, element, {...})`: leading arguments are names the page
+    # defines (never evaluated); the hydration object has `node_ids` and `data`.
+    args = reader.call_arguments(paren)
+    if not args or not all(a.name is not None for a in args[:-1]):
+        return None
+    hydrate = args[-1]
+    keys = hydrate.keys
+    if keys is None:
+        return None
+    return hydrate if {"node_ids", "data"} <= set(keys) else None
+
+
+def _kit_resolve_calls(html: str) -> list[int]:
+    """Offsets of every ``__sveltekit_<hash>.resolve(`` call in the page."""
+    return [
+        name.start()
+        for name in _KIT_GLOBAL.finditer(html)
+        if html.startswith(_RESOLVE_CALL, name.end())
+    ]

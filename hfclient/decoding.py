@@ -1,0 +1,153 @@
+"""Stream bodies to unified events: :class:`StreamDecoder` and ``decode_stream``.
+
+For users who already have the bytes of a stream response (from their own
+HTTP client, a proxy, a log) and want :mod:`hfclient.events` out of them.
+"""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterable, AsyncIterator, Callable, Iterable, Iterator
+from typing import Any, Literal, Protocol, TypeAlias
+
+from codec._generated.hailuo import decode_chat_events
+from codec._generated.huggingchat import decode_message_updates
+from codec._generated.router import decode_chat_completion_chunks
+from codec.errors import CodecError
+from codec.framing import NDJSONDecoder, SSEDecoder
+from hfclient.errors import DecodeError, IncompleteStreamError
+from hfclient.events import Event
+from hfclient.translate.hailuo import HailuoTranslator
+from hfclient.translate.huggingchat import HuggingChatTranslator
+from hfclient.translate.router import RouterTranslator
+
+__all__ = ["Service", "StreamDecoder", "Translator", "adecode_stream", "decode_stream"]
+
+Service: TypeAlias = Literal["huggingchat", "router", "hailuo"]
+
+
+class Translator(Protocol):
+    """What the per-service translators of :mod:`hfclient.translate` have in common."""
+
+    @property
+    def complete(self) -> bool: ...
+
+    def feed(self, event: object) -> list[Event]: ...
+
+    def finish(self) -> list[Event]: ...
+
+
+class _Framer(Protocol):
+    def feed(self, data: bytes) -> list[Any]: ...
+
+    def close(self) -> list[Any]: ...
+
+
+def _parts(service: str) -> tuple[_Framer, Callable[[Any], object], Translator]:
+    if service == "huggingchat":
+        return NDJSONDecoder(), decode_message_updates, HuggingChatTranslator()
+    if service == "router":
+        return SSEDecoder(), decode_chat_completion_chunks, RouterTranslator()
+    if service == "hailuo":
+        return SSEDecoder(), decode_chat_events, HailuoTranslator()
+    raise ValueError(f"unknown service {service!r}: use 'huggingchat', 'router' or 'hailuo'")
+
+
+class StreamDecoder:
+    """Sans-IO: body bytes of one stream in, unified events out.
+
+    ``feed`` takes the next bytes, cut anywhere; ``close`` ends the body. A
+    broken body raises :class:`DecodeError`, and a body that ends before the
+    service's end signal raises :class:`IncompleteStreamError`; both carry in
+    ``events`` what the failing call decoded before the error. After an error
+    the decoder accepts nothing more.
+    """
+
+    def __init__(self, service: Service, *, translator: Translator | None = None) -> None:
+        self._framer, self._decode, default = _parts(service)
+        self._translator = translator if translator is not None else default
+        self._error: Exception | None = None
+
+    @property
+    def complete(self) -> bool:
+        """Whether the service's end signal has come."""
+        return self._translator.complete
+
+    def feed(self, data: bytes) -> list[Event]:
+        """Take the next body bytes; return the events they complete."""
+        self._check()
+        try:
+            frames = self._framer.feed(data)
+        except CodecError as exc:
+            raise self._fail(exc, self._translate(exc.events)) from exc
+        return self._translate(frames)
+
+    def close(self) -> list[Event]:
+        """The body ended: return the last events, or raise if it ended too early."""
+        self._check()
+        try:
+            frames = self._framer.close()
+        except CodecError as exc:
+            raise self._fail(exc, self._translate(exc.events)) from exc
+        events = self._translate(frames)
+        try:
+            return events + self._translator.finish()
+        except IncompleteStreamError as exc:
+            self._error = exc
+            exc.events = [*events, *exc.events]
+            raise
+
+    def _translate(self, frames: Iterable[object]) -> list[Event]:
+        out: list[Event] = []
+        for frame in frames:
+            try:
+                wire_event = self._decode(frame)
+            except CodecError as exc:
+                raise self._fail(exc, out) from exc
+            out.extend(self._translator.feed(wire_event))
+        return out
+
+    def _fail(self, error: CodecError, events: list[Event]) -> DecodeError:
+        translated = DecodeError(error.message, offset=error.offset, line=error.line, events=events)
+        self._error = translated
+        return translated
+
+    def _check(self) -> None:
+        if self._error is not None:
+            raise DecodeError(f"the stream already failed: {self._error}")
+
+
+def decode_stream(service: Service, chunks: Iterable[bytes]) -> Iterator[Event]:
+    """Decode the body of a stream response into unified events.
+
+    ``service`` is ``"huggingchat"``, ``"router"`` or ``"hailuo"``; ``chunks``
+    the body bytes, cut anywhere. In-band service errors are
+    :class:`~hfclient.events.ServiceError` events. A body that ends before the
+    service's end signal (router: a finish_reason or ``[DONE]``; HuggingChat:
+    ``finalAnswer`` or an error status; Hailuo: ``close_chunk`` or the final
+    message) raises :class:`~hfclient.errors.IncompleteStreamError` after
+    everything decoded has been yielded.
+    """
+    decoder = StreamDecoder(service)
+    for chunk in chunks:
+        yield from _deliver(decoder.feed, chunk)
+    yield from _deliver(decoder.close)
+
+
+async def adecode_stream(service: Service, chunks: AsyncIterable[bytes]) -> AsyncIterator[Event]:
+    """:func:`decode_stream` for an async iterable of body chunks."""
+    decoder = StreamDecoder(service)
+    async for chunk in chunks:
+        for event in _deliver(decoder.feed, chunk):
+            yield event
+    for event in _deliver(decoder.close):
+        yield event
+
+
+def _deliver(step: Callable[..., list[Event]], *args: bytes) -> Iterator[Event]:
+    # Yield what the failing step decoded before its error, then raise it.
+    try:
+        events = step(*args)
+    except (DecodeError, IncompleteStreamError) as exc:
+        yield from exc.events  # type: ignore[misc]
+        raise
+    yield from events

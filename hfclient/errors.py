@@ -1,0 +1,212 @@
+"""The one error tree of hfclient: every exception it raises is an ``HfClientError``.
+
+No message, ``repr`` or attribute of these errors ever holds a credential:
+bodies and headers are kept as the service sent them, and the service does
+not echo tokens back.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import attrs
+
+from codec.errors import CodecError
+
+__all__ = [
+    "AllProvidersFailedError",
+    "ConnectError",
+    "DecodeError",
+    "FixtureMissError",
+    "HTTPStatusError",
+    "HfClientError",
+    "IncompleteStreamError",
+    "LocalProtocolError",
+    "MissingAuthError",
+    "ModelNotSupportedError",
+    "PaymentRequiredError",
+    "ProviderAttempt",
+    "ProxyError",
+    "RateLimitError",
+    "ReadError",
+    "RemoteProtocolError",
+    "StreamServiceError",
+    "TransportError",
+    "TransportTimeout",
+    "WriteError",
+]
+
+
+class HfClientError(Exception):
+    """Root of every error hfclient raises."""
+
+
+class LocalProtocolError(HfClientError):
+    """A protocol machine was driven wrongly (an input its state does not allow).
+
+    The machine is left in its ``ERROR`` state and accepts nothing more.
+    """
+
+
+class RemoteProtocolError(HfClientError):
+    """The service broke its own protocol (e.g. a response the spec does not allow)."""
+
+
+class IncompleteStreamError(RemoteProtocolError):
+    """The body ended before the service's end signal.
+
+    ``events`` holds the unified events decoded in the failing call, which
+    the stream helpers deliver before raising, so nothing is lost.
+    """
+
+    def __init__(self, message: str, *, events: Sequence[object] = ()) -> None:
+        super().__init__(message)
+        self.events: list[object] = list(events)
+
+
+class DecodeError(HfClientError, CodecError):
+    """A body that cannot be decoded: a :class:`codec.errors.CodecError` seen from hfclient.
+
+    Carries ``offset``, ``line`` and ``events`` of the codec error it translates.
+    """
+
+    @classmethod
+    def from_codec(cls, error: CodecError) -> DecodeError:
+        """Translate a codec error once, at a machine's boundary."""
+        translated = cls(error.message, offset=error.offset, line=error.line, events=error.events)
+        translated.__cause__ = error
+        return translated
+
+
+class HTTPStatusError(HfClientError):
+    """The service answered with an error status.
+
+    ``message`` is the server's own message, parsed from the service's error
+    body shapes; ``body`` the raw body (bytes, possibly cut short);
+    ``provider`` the inference provider that answered, when there is one;
+    ``retry_after`` the seconds to wait, when the service said.
+    """
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        status: int | None = None,
+        body: bytes = b"",
+        provider: str | None = None,
+        retry_after: float | None = None,
+    ) -> None:
+        super().__init__(message)
+        self.message = message
+        self.status = status
+        self.body = body
+        self.provider = provider
+        self.retry_after = retry_after
+
+    def __str__(self) -> str:
+        where = f" from {self.provider}" if self.provider else ""
+        status = f"HTTP {self.status}{where}: " if self.status is not None else ""
+        return f"{status}{self.message}"
+
+    def __repr__(self) -> str:
+        return (
+            f"{type(self).__name__}({self.message!r}, status={self.status!r}, "
+            f"provider={self.provider!r}, retry_after={self.retry_after!r})"
+        )
+
+
+class MissingAuthError(HTTPStatusError):
+    """A credential is missing or was rejected; the message names what to provide.
+
+    ``status`` is ``None`` when the credential was missing before any request.
+    """
+
+
+class PaymentRequiredError(HTTPStatusError):
+    """HTTP 402: the account has no credits left for this provider."""
+
+
+class RateLimitError(HTTPStatusError):
+    """HTTP 429 (or an in-band "too many messages"); ``retry_after`` when the service said."""
+
+
+class ModelNotSupportedError(HTTPStatusError):
+    """The model is unknown, retired, or served by no provider for chat."""
+
+
+@attrs.frozen(slots=True)
+class ProviderAttempt:
+    """One provider the router client tried, and how it failed."""
+
+    provider: str
+    status: int | None
+    message: str
+
+
+class AllProvidersFailedError(HTTPStatusError):
+    """Every mapped provider failed; ``attempts`` lists each with its status."""
+
+    def __init__(self, message: str, *, attempts: Sequence[ProviderAttempt]) -> None:
+        last = attempts[-1] if attempts else None
+        super().__init__(
+            message,
+            status=None if last is None else last.status,
+            provider=None if last is None else last.provider,
+        )
+        self.attempts = tuple(attempts)
+
+    def __str__(self) -> str:
+        tried = "; ".join(
+            f"{a.provider}: {a.status if a.status is not None else 'no status'} {a.message}"
+            for a in self.attempts
+        )
+        return f"{self.message} ({tried})" if tried else self.message
+
+
+class StreamServiceError(HfClientError):
+    """An error the service reported inside a 200 stream, raised by ``complete()``.
+
+    ``event`` is the :class:`hfclient.events.ServiceError` that carried it.
+    """
+
+    def __init__(self, event: object, message: str) -> None:
+        super().__init__(message)
+        self.event = event
+
+
+class TransportError(HfClientError):
+    """The connection failed; the request may or may not have reached the service."""
+
+
+class ConnectError(TransportError):
+    """No connection could be made (DNS, refused, TLS handshake)."""
+
+
+class ProxyError(ConnectError):
+    """The HTTP proxy refused or failed the CONNECT tunnel."""
+
+
+class TransportTimeout(TransportError, TimeoutError):
+    """A connect, read or total deadline passed (also a builtin ``TimeoutError``)."""
+
+
+class ReadError(TransportError):
+    """The connection broke while reading the response (e.g. reset mid-stream)."""
+
+
+class WriteError(TransportError):
+    """The connection broke while sending the request."""
+
+
+class FixtureMissError(HfClientError):
+    """A replayed request matched no recorded exchange; ``near_misses`` says what came close."""
+
+    def __init__(self, message: str, *, near_misses: Sequence[str] = ()) -> None:
+        super().__init__(message)
+        self.near_misses = tuple(near_misses)
+
+    def __str__(self) -> str:
+        message = str(self.args[0])
+        if not self.near_misses:
+            return message
+        return message + "\nnear misses:\n" + "\n".join(f"  {m}" for m in self.near_misses)

@@ -1,0 +1,205 @@
+"""The one typed event model users see, for all three services.
+
+Each service's wire events map onto these (``hfclient.translate``); the wire
+events themselves stay reachable through ``codec.<service>.iter_events``.
+"""
+
+from __future__ import annotations
+
+from typing import Literal, TypeAlias
+
+import attrs
+
+__all__ = [
+    "Conversation",
+    "Event",
+    "File",
+    "Finished",
+    "ProviderInfo",
+    "ReasoningDelta",
+    "ReasoningStatus",
+    "ServiceError",
+    "ServiceErrorKind",
+    "Source",
+    "Sources",
+    "Status",
+    "TextDelta",
+    "TextSnapshot",
+    "Title",
+    "ToolCall",
+    "ToolResult",
+    "Unknown",
+    "Usage",
+]
+
+ServiceErrorKind: TypeAlias = Literal[
+    "auth", "payment", "rate_limit", "overloaded", "validation", "model_not_supported", "unknown"
+]
+
+
+@attrs.frozen(slots=True)
+class TextDelta:
+    """More answer text: append it."""
+
+    text: str
+
+
+@attrs.frozen(slots=True)
+class TextSnapshot:
+    """The whole answer so far: it replaces what was shown (the service rewrote it)."""
+
+    text: str
+
+
+@attrs.frozen(slots=True)
+class ReasoningDelta:
+    """More of the model's thinking: append it to the reasoning shown."""
+
+    text: str
+
+
+@attrs.frozen(slots=True)
+class ReasoningStatus:
+    """A line about the reasoning, such as "Done in 3s."."""
+
+    text: str
+
+
+@attrs.frozen(slots=True)
+class Title:
+    """The conversation's title, as the service named it."""
+
+    title: str
+
+
+@attrs.frozen(slots=True)
+class Source:
+    """One web source an answer used."""
+
+    url: str
+    title: str | None = None
+
+
+@attrs.frozen(slots=True)
+class Sources:
+    """The web sources an answer used."""
+
+    sources: tuple[Source, ...]
+
+
+@attrs.frozen(slots=True)
+class File:
+    """A file the service produced; ``url`` downloads it (with the same credentials)."""
+
+    name: str
+    mime: str
+    sha: str | None = None
+    url: str | None = None
+
+
+@attrs.frozen(slots=True)
+class ToolCall:
+    """One complete tool call; ``arguments`` is its JSON text."""
+
+    id: str
+    name: str
+    arguments: str
+
+
+@attrs.frozen(slots=True)
+class ToolResult:
+    """What a tool returned (``result``), or why it failed (``error``)."""
+
+    id: str
+    name: str | None
+    result: object = None
+    error: str | None = None
+
+
+@attrs.frozen(slots=True)
+class Status:
+    """Progress the service reports: ``started``, ``searching``, ``tool_progress``, ..."""
+
+    status: str
+    message: str | None = None
+
+
+@attrs.frozen(slots=True)
+class Usage:
+    """Token counts of the exchange."""
+
+    prompt_tokens: int
+    completion_tokens: int
+    total_tokens: int
+
+
+@attrs.frozen(slots=True)
+class ProviderInfo:
+    """Which provider and model answered (either may be unknown)."""
+
+    provider: str | None
+    model: str | None = None
+
+
+@attrs.frozen(slots=True)
+class Conversation:
+    """The handle to continue a conversation: pass it back to the client.
+
+    ``conversation_id`` and ``message_id`` are HuggingChat's (the parent of
+    the next turn); ``chat_id`` is Hailuo's.
+    """
+
+    service: str
+    conversation_id: str | None = None
+    message_id: str | None = None
+    chat_id: str | None = None
+    model: str | None = None
+
+
+@attrs.frozen(slots=True)
+class ServiceError:
+    """An error the service reported inside the stream (HTTP status was 200).
+
+    ``raw`` is the wire event that carried it.
+    """
+
+    kind: ServiceErrorKind
+    message: str
+    retry_after: float | None = None
+    provider: str | None = None
+    raw: object = attrs.field(default=None, eq=False, repr=False)
+
+
+@attrs.frozen(slots=True)
+class Finished:
+    """The answer is complete; ``text`` is the full answer when the service sent it."""
+
+    reason: str
+    text: str | None = None
+
+
+@attrs.frozen(slots=True)
+class Unknown:
+    """A wire event with no unified meaning, kept whole (``raw``) instead of dropped."""
+
+    raw: object
+
+
+Event: TypeAlias = (
+    TextDelta
+    | TextSnapshot
+    | ReasoningDelta
+    | ReasoningStatus
+    | Title
+    | Sources
+    | File
+    | ToolCall
+    | ToolResult
+    | Status
+    | Usage
+    | ProviderInfo
+    | Conversation
+    | ServiceError
+    | Finished
+    | Unknown
+)

@@ -1,0 +1,61 @@
+"""ThinkSplitter: inline <think> reasoning split out of answer tokens, however they are cut."""
+
+from __future__ import annotations
+
+import itertools
+
+from hypothesis import given
+from hypothesis import strategies as st
+
+from hfclient.events import ReasoningDelta, TextDelta
+from hfclient.translate.think import ThinkSplitter, strip_think
+
+
+def split(tokens: list[str]) -> tuple[str, str]:
+    splitter = ThinkSplitter()
+    pieces = [p for t in tokens for p in splitter.feed(t)] + splitter.flush()
+    assert all(p.text for p in pieces)  # never an empty piece
+    reasoning = "".join(p.text for p in pieces if isinstance(p, ReasoningDelta))
+    answer = "".join(p.text for p in pieces if isinstance(p, TextDelta))
+    return reasoning, answer
+
+
+def tokens_of(text: str, points: list[int]) -> list[str]:
+    bounds = sorted({0, len(text), *(min(p, len(text)) for p in points)})
+    return [text[a:b] for a, b in itertools.pairwise(bounds)]
+
+
+safe_text = st.text(alphabet=st.characters(blacklist_characters="<>"), max_size=30)
+
+
+@given(reasoning=safe_text, answer=safe_text, points=st.lists(st.integers(0, 80), max_size=10))
+def test_reasoning_and_answer_survive_any_cut(
+    reasoning: str, answer: str, points: list[int]
+) -> None:
+    text = f"<think>{reasoning}</think>{answer}"
+    assert split(tokens_of(text, points)) == (reasoning, answer)
+
+
+@given(answer=safe_text, points=st.lists(st.integers(0, 40), max_size=10))
+def test_text_without_think_is_all_answer(answer: str, points: list[int]) -> None:
+    assert split(tokens_of(answer, points)) == ("", answer)
+
+
+def test_only_a_leading_think_is_reasoning() -> None:
+    assert split(["Use ", "<think>", "x</think>"]) == ("", "Use <think>x</think>")
+    assert split(["\n ", "<think>a</think>b"]) == ("a", "b")
+
+
+def test_unclosed_think_is_reasoning_at_the_end() -> None:
+    assert split(["<think>still", " thinking</th"]) == ("still thinking</th", "")
+
+
+def test_a_lone_angle_bracket_is_answer() -> None:
+    assert split(["<"]) == ("", "<")
+    assert split(["<", "b>"]) == ("", "<b>")
+
+
+def test_strip_think() -> None:
+    assert strip_think("<think>a</think>\n\nB") == "\n\nB"
+    assert strip_think("B <think>a</think>") == "B <think>a</think>"
+    assert strip_think("<think>unclosed") == "<think>unclosed"
