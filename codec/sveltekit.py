@@ -26,7 +26,6 @@ from codec.jsliteral import Decoder, Expression, LiteralReader
 __all__ = ["KitHydration", "SvelteKitData", "decode_sveltekit_data", "read_kit_hydration"]
 
 
-
 # --- SvelteKit data bodies (`__data.json`, until 2025-06-05) -----------------------------------
 
 
