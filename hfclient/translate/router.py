@@ -52,6 +52,15 @@ class RouterTranslator:
         self._failed = False
 
     @property
+    def provider(self) -> str | None:
+        """The provider answering, when known (the auto route may name it late)."""
+        return self._provider
+
+    @provider.setter
+    def provider(self, value: str | None) -> None:
+        self._provider = value
+
+    @property
     def complete(self) -> bool:
         """Whether an end signal came (``[DONE]``, a finish_reason, or an error)."""
         return self._done or self._failed or self._finish_reason is not None

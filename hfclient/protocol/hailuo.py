@@ -1,0 +1,84 @@
+"""The Hailuo AI flow: one signed multipart request, then the SSE answer (protocols/hailuo.md)."""
+
+from __future__ import annotations
+
+import time
+import uuid as uuid_module
+from collections.abc import Callable, Mapping, Sequence
+from typing import Final
+
+from codec._generated.hailuo import BASE_URL, NEW_CHAT_ID, OPERATIONS
+from codec.hailuo import build_chat_request
+from hfclient.decoding import StreamDecoder
+from hfclient.errors import MissingAuthError
+from hfclient.events import Conversation
+from hfclient.protocol._machine import Exchange, Machine
+from hfclient.protocol._prompt import format_prompt, last_user_turn
+from hfclient.protocol._status import error_for_status
+
+__all__ = ["HailuoMachine"]
+
+_TOKEN_HINT: Final = (
+    "pass token= (the localStorage `_token` of a logged-in www.hailuo.ai session) "
+    "or set HAILUO_TOKEN"
+)
+_DEVICE_HINT: Final = (
+    "pass device_id= and uuid= (localStorage USER_HARD_WARE_INFO and UNIQUE_USER_ID "
+    "of the same session) or set HAILUO_DEVICE_ID and HAILUO_UUID"
+)
+
+
+class HailuoMachine(Machine):
+    """One chat turn with Hailuo.
+
+    A new chat (``chatID`` ``"0"``) gets the whole history as one text; a
+    :class:`~hfclient.events.Conversation` from an earlier turn continues its
+    chat with the user's latest turn only (§7). The signature covers the
+    exact query and form sent; ``now_ms`` (milliseconds) is the only clock,
+    and ``new_id`` makes the multipart boundary.
+    """
+
+    def __init__(
+        self,
+        *,
+        token: str | None,
+        device_id: str | None,
+        uuid: str | None,
+        messages: Sequence[Mapping[str, object]],
+        conversation: Conversation | None = None,
+        base_url: str = BASE_URL,
+        now_ms: Callable[[], int] = lambda: time.time_ns() // 1_000_000,
+        new_id: Callable[[], str] = lambda: uuid_module.uuid4().hex,
+    ) -> None:
+        super().__init__()
+        if not token:
+            raise MissingAuthError(f"Hailuo needs the login token: {_TOKEN_HINT}")
+        if not device_id or not uuid:
+            raise MissingAuthError(f"Hailuo needs the device ids: {_DEVICE_HINT}")
+        continuing = (
+            conversation is not None
+            and conversation.service == "hailuo"
+            and conversation.chat_id is not None
+        )
+        chat_id = conversation.chat_id if continuing and conversation else NEW_CHAT_ID
+        text = last_user_turn(messages) if continuing else format_prompt(messages)
+        if not text:
+            raise ValueError("no message text to send")
+        request = build_chat_request(
+            token=token,
+            uuid=uuid,
+            device_id=device_id,
+            timestamp=now_ms(),
+            msg_content=text,
+            chat_id=str(chat_id),
+            boundary=f"hfclient-{new_id()}",
+            base_url=base_url,
+        )
+        self._now_ms = now_ms
+        self._send(Exchange(request, OPERATIONS["send_message"], stream=StreamDecoder("hailuo")))
+
+    def _on_error_status(self, exchange: Exchange, body: bytes) -> None:
+        assert exchange.response is not None
+        raise error_for_status(
+            exchange.operation, exchange.response, body, now=self._now_ms() / 1000, hint=_TOKEN_HINT
+        )

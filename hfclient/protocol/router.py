@@ -1,0 +1,256 @@
+"""The Inference Providers router flow: provider mapping, then providers in turn.
+
+Before the first token of an answer: 402 moves on to the next provider;
+429 waits ``Retry-After`` (capped) and tries the same provider once more,
+then moves on; 5xx retries once after a backoff, then moves on; any other
+4xx stops. When every provider fails, the error lists each with its status
+(protocols/hf-inference.md §4, §7.4 and the fixes listed there).
+"""
+
+from __future__ import annotations
+
+import json
+import time
+from collections.abc import Callable, Mapping, MutableMapping, Sequence
+from typing import Any, Final
+
+from codec import router as wire
+from codec._generated.router import (
+    DEFAULT_PROVIDER_ROUTE,
+    MODEL_ALIASES,
+    OPERATIONS,
+    PROVIDER_ROUTES,
+    SERVERS,
+    build_chat_completions,
+    build_get_provider_mapping,
+    build_provider_chat_completions,
+)
+from codec.errors import CodecError
+from hfclient.decoding import StreamDecoder
+from hfclient.errors import (
+    AllProvidersFailedError,
+    DecodeError,
+    MissingAuthError,
+    ModelNotSupportedError,
+    ProviderAttempt,
+)
+from hfclient.events import Event, Status
+from hfclient.protocol._machine import Exchange, Machine
+from hfclient.protocol._status import error_for_status, retry_after_seconds
+from hfclient.translate.router import RouterTranslator
+
+__all__ = ["AUTO", "RouterMachine", "provider_route", "resolve_model"]
+
+AUTO: Final = "auto"
+_AUTH_HINT: Final = "pass api_key= or set HF_TOKEN to a Hugging Face access token"
+
+
+def provider_route(provider: str, hub_model_id: str) -> str:
+    """The router path prefix of ``provider`` (its OpenAI-compatible base), §2.5."""
+    template = PROVIDER_ROUTES.get(provider, DEFAULT_PROVIDER_ROUTE)
+    return template.replace("{provider}", provider).replace("{model}", hub_model_id)
+
+
+def resolve_model(model: str) -> str:
+    """A short alias to its Hub id; any other name passes through unchanged."""
+    return MODEL_ALIASES.get(model, model)
+
+
+class RouterMachine(Machine):
+    """One streaming chat completion through the router.
+
+    ``provider`` ``None`` tries the model's ``live`` conversational providers
+    in mapping order; a provider name uses only that one; ``"auto"`` lets the
+    router choose (``/v1/chat/completions``, no mapping request).
+    ``mapping_cache`` (model id → mapping) is shared by the caller so the
+    mapping is fetched once per model. ``now`` is the clock for HTTP-date
+    ``Retry-After`` values; the machine reads no other clock.
+    """
+
+    def __init__(
+        self,
+        *,
+        api_key: str | None,
+        model: str,
+        messages: Sequence[Mapping[str, object]],
+        provider: str | None = None,
+        parameters: Mapping[str, object] | None = None,
+        max_inputs_length: int | None = None,
+        mapping_cache: MutableMapping[str, list[wire.ProviderMapping]] | None = None,
+        retry_after_cap: float = 10.0,
+        server_error_backoff: float = 1.0,
+        base_url: str = SERVERS["default"],
+        hub_url: str = SERVERS["hub"],
+        now: Callable[[], float] = time.time,
+    ) -> None:
+        super().__init__()
+        if not api_key:
+            raise MissingAuthError(f"the router needs a token: {_AUTH_HINT}")
+        self._api_key = api_key
+        self._model = resolve_model(model)
+        self._parameters = dict(parameters or {})
+        self._base_url = base_url
+        self._hub_url = hub_url
+        self._now = now
+        self._retry_after_cap = retry_after_cap
+        self._backoff = server_error_backoff
+        self._cache = mapping_cache if mapping_cache is not None else {}
+        self._wanted = provider
+        self._providers: list[wire.ProviderMapping] = []
+        self._attempts: list[ProviderAttempt] = []
+        self._retried = False
+        self._translator: RouterTranslator | None = None
+        self._messages = [dict(m) for m in messages]
+        if max_inputs_length is not None:
+            self._trim(max_inputs_length)
+        if provider == AUTO:
+            self._send_auto()
+        elif self._model in self._cache:
+            self._use_mapping(self._cache[self._model])
+        else:
+            request = build_get_provider_mapping(
+                model_id=self._model, api_key=api_key, base_url=hub_url
+            )
+            self._send(Exchange(request, OPERATIONS["get_provider_mapping"]))
+
+    @property
+    def model(self) -> str:
+        """The Hub id of the model (aliases resolved)."""
+        return self._model
+
+    # The flow.
+
+    def _trim(self, max_length: int) -> None:
+        before = wire.calculate_length(self._messages)
+        trimmed = wire.trim_messages(self._messages, max_length)
+        after = wire.calculate_length(trimmed)
+        if after < before:
+            self._messages = trimmed
+            self._emit([Status("trimmed", f"messages trimmed from {before} to {after} characters")])
+
+    def _body(self, model: str) -> dict[str, Any]:
+        body: dict[str, Any] = {"model": model, "messages": self._messages}
+        body.update(self._parameters)
+        body["stream"] = True
+        # Ask for the usage-only last chunk (§5.3); keep the caller's other options.
+        options = dict(body.get("stream_options") or {})
+        options.setdefault("include_usage", True)
+        body["stream_options"] = options
+        return body
+
+    def _stream_decoder(self, provider: str | None) -> StreamDecoder:
+        self._translator = RouterTranslator(provider=provider)
+        return StreamDecoder("router", translator=self._translator)
+
+    def _send_auto(self, *, delay: float = 0.0) -> None:
+        request = build_chat_completions(
+            body=self._body(self._model), api_key=self._api_key, base_url=self._base_url
+        )
+        exchange = Exchange(
+            request, OPERATIONS["chat_completions"], stream=self._stream_decoder(None)
+        )
+        self._send(exchange, delay=delay)
+
+    def _use_mapping(self, entries: list[wire.ProviderMapping]) -> None:
+        usable = [
+            entry
+            for entry in entries
+            if entry.status == "live"
+            and entry.task == "conversational"
+            and (self._wanted is None or entry.provider == self._wanted)
+        ]
+        if not usable:
+            wanted = f" through {self._wanted}" if self._wanted else ""
+            raise ModelNotSupportedError(
+                f"no live conversational provider serves {self._model}{wanted}"
+            )
+        self._providers = usable
+        self._send_provider()
+
+    def _send_provider(self, *, delay: float = 0.0) -> None:
+        entry = self._providers[0]
+        provider = str(entry.provider)
+        request = build_provider_chat_completions(
+            route=provider_route(provider, self._model),
+            body=self._body(entry.provider_id),
+            api_key=self._api_key,
+            base_url=self._base_url,
+        )
+        exchange = Exchange(
+            request,
+            OPERATIONS["provider_chat_completions"],
+            stream=self._stream_decoder(provider),
+            provider=provider,
+        )
+        self._send(exchange, delay=delay)
+
+    def _next_provider(self) -> None:
+        self._retried = False
+        self._providers.pop(0)
+        if self._providers:
+            self._send_provider()
+            return
+        raise AllProvidersFailedError(
+            f"every provider of {self._model} failed", attempts=self._attempts
+        )
+
+    def _retry(self, delay: float) -> None:
+        self._retried = True
+        if self._wanted == AUTO:
+            self._send_auto(delay=delay)
+        else:
+            self._send_provider(delay=delay)
+
+    # Machine hooks.
+
+    def _on_body(self, exchange: Exchange, body: bytes) -> None:
+        try:
+            document = json.loads(body)
+            if not isinstance(document, dict):
+                raise CodecError("the provider mapping is not a JSON object")
+            mapping = wire.ModelProviders.from_wire(document)
+        except ValueError as exc:
+            raise DecodeError(f"the provider mapping is not JSON: {exc}") from None
+        except CodecError as exc:
+            raise DecodeError.from_codec(exc) from None
+        entries = wire.provider_mappings(mapping)
+        self._cache[self._model] = entries
+        self._use_mapping(entries)
+
+    def _on_stream_start(self, exchange: Exchange) -> list[Event]:
+        if exchange.provider is None and self._translator is not None:
+            # The auto route names the provider it picked in a header, when it does.
+            assert exchange.response is not None
+            picked = exchange.response.header("x-inference-provider")
+            self._translator.provider = picked
+        return []
+
+    def _on_error_status(self, exchange: Exchange, body: bytes) -> None:
+        response = exchange.response
+        assert response is not None
+        status = response.status
+        error = error_for_status(
+            exchange.operation,
+            response,
+            body,
+            now=self._now(),
+            provider=exchange.provider,
+            hint=_AUTH_HINT,
+        )
+        if exchange.stream is None or status in (401, 403):
+            raise error  # the mapping request, or a token problem: no provider will do better
+        self._attempts.append(ProviderAttempt(exchange.provider or AUTO, status, error.message))
+        if status == 429 and not self._retried:
+            wait = retry_after_seconds(response.header("Retry-After"), now=self._now())
+            self._retry(min(wait if wait is not None else 1.0, self._retry_after_cap))
+        elif status >= 500 and not self._retried:
+            self._retry(self._backoff)
+        elif status in (402, 429) or status >= 500:
+            if self._wanted == AUTO:
+                raise error
+            self._next_provider()
+        else:
+            raise error
+
+    def _on_stream_end(self, exchange: Exchange) -> None:
+        self._finish()

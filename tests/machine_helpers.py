@@ -1,0 +1,57 @@
+"""Drive a sans-IO machine with scripted responses, the way a transport driver would."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+
+import attrs
+
+from codec.http import HttpRequest
+from hfclient.events import Event
+from hfclient.exchange import BodyChunk, BodyEnded, ResponseStarted
+from hfclient.protocol._machine import DONE, NEED_DATA, NEXT_REQUEST, Machine
+
+
+@attrs.frozen
+class Scripted:
+    """One response: status, headers, and the body as the chunks it arrives in."""
+
+    status: int = 200
+    headers: tuple[tuple[str, str], ...] = ()
+    chunks: Sequence[bytes] = ()
+
+
+@attrs.define
+class Run:
+    events: list[Event] = attrs.field(factory=list)
+    requests: list[HttpRequest] = attrs.field(factory=list)
+    delays: list[float] = attrs.field(factory=list)
+    error: Exception | None = None
+
+
+def drive(machine: Machine, responses: Iterable[Scripted]) -> Run:
+    """Run ``machine`` to DONE or to an error, answering each request with the next response."""
+    run = Run()
+    pending = iter(responses)
+    inputs: list[object] = []
+    try:
+        while True:
+            event = machine.next_event()
+            if event is NEXT_REQUEST:
+                run.delays.append(machine.delay)
+                run.requests.append(machine.next_request())
+                response = next(pending)
+                inputs = [
+                    ResponseStarted(response.status, response.headers),
+                    *(BodyChunk(c) for c in response.chunks),
+                    BodyEnded(),
+                ]
+            elif event is NEED_DATA:
+                machine.receive(inputs.pop(0))  # type: ignore[arg-type]
+            elif event is DONE:
+                return run
+            else:
+                run.events.append(event)  # type: ignore[arg-type]
+    except Exception as exc:  # the test looks at which
+        run.error = exc
+        return run
