@@ -7,7 +7,7 @@ import pytest
 from codec.hailuo import sign_yy
 from hfclient.errors import HTTPStatusError, IncompleteStreamError, MissingAuthError
 from hfclient.events import Conversation, Finished, ServiceError, TextDelta, Title
-from hfclient.protocol._prompt import format_prompt, last_user_turn
+from hfclient.protocol._prompt import format_prompt, trailing_user_text
 from hfclient.protocol.hailuo import HailuoMachine
 from tests.conftest import DATA
 from tests.machine_helpers import Scripted, drive
@@ -133,16 +133,12 @@ def test_prompt_helpers() -> None:
     assert format_prompt([{"role": "user", "content": "x"}]) == "x"
     parts = [{"type": "text", "text": "a"}, {"type": "image_url", "image_url": {}}]
     assert format_prompt([{"role": "user", "content": parts}]) == "a"
-    assert (
-        last_user_turn(
-            [
-                {"role": "user", "content": "old"},
-                {"role": "assistant", "content": "x"},
-                {"role": "user", "content": " a "},
-                {"role": "user", "content": "b"},
-                {"role": "assistant", "content": "pending"},
-            ]
-        )
-        == "a\nb"
-    )
-    assert last_user_turn([{"role": "assistant", "content": "x"}]) == ""
+    history = [
+        {"role": "user", "content": "old"},
+        {"role": "assistant", "content": "x"},
+        {"role": "user", "content": "a"},
+        {"role": "system", "content": "be brief"},
+        {"role": "user", "content": "b"},
+    ]
+    assert trailing_user_text(history) == "a\nb"
+    assert trailing_user_text([{"role": "assistant", "content": "x"}]) == ""

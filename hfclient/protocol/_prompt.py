@@ -8,55 +8,83 @@ user's latest turn (protocols/huggingchat.md §8.1, protocols/hailuo.md §7).
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from typing import Final
 
-__all__ = ["content_text", "format_prompt", "last_user_turn", "system_prompt"]
+from hfclient.errors import LocalProtocolError
+
+__all__ = [
+    "SYSTEM_ROLES",
+    "content_text",
+    "format_prompt",
+    "role",
+    "system_text",
+    "trailing_user_text",
+]
+
+SYSTEM_ROLES: Final = frozenset({"system", "developer"})
 
 
-def content_text(content: object) -> str:
-    """The text of a message content: a string, or the text parts of a list."""
+def role(message: Mapping[str, object]) -> str:
+    """The message's role; a message without one is a caller's mistake."""
+    value = message.get("role")
+    if not isinstance(value, str) or not value:
+        raise LocalProtocolError(f"every message needs a role, got {value!r}")
+    return value
+
+
+def content_text(message: Mapping[str, object]) -> str:
+    """The text of a message: its string content, or the text parts of a content list."""
+    content = message.get("content")
+    if content is None:
+        return ""
     if isinstance(content, str):
         return content
-    if isinstance(content, list):
+    if isinstance(content, Sequence) and not isinstance(content, (bytes, bytearray)):
         return "".join(
             part["text"]
             for part in content
             if isinstance(part, Mapping)
-            and part.get("type") == "text"
+            and part.get("type", "text") == "text"
             and isinstance(part.get("text"), str)
         )
-    return ""
+    raise LocalProtocolError(
+        f"a message content is text or a list of parts, not {type(content).__name__}"
+    )
 
 
 def format_prompt(messages: Sequence[Mapping[str, object]]) -> str:
-    """One message: its text as is. Several: ``Role: text`` lines, then ``Assistant:``.
+    """The whole history as one prompt, the way gpt4free sends a new conversation.
 
-    Roles are capitalised and messages with empty text are left out.
+    One message is sent as its text; several become ``Role: text`` lines
+    (role capitalised, empty texts dropped) followed by ``Assistant:``.
     """
-    if len(messages) == 1:
-        return content_text(messages[0].get("content"))
-    lines = [
-        f"{str(m.get('role', 'user')).capitalize()}: {text}"
-        for m in messages
-        if (text := content_text(m.get("content")))
-    ]
-    return "\n".join(lines) + "\nAssistant:"
+    if not messages:
+        raise LocalProtocolError("no message to send")
+    turns = [(role(m), content_text(m)) for m in messages]
+    if len(turns) == 1:
+        return turns[0][1]
+    lines = [f"{name.capitalize()}: {text}" for name, text in turns if text.strip()]
+    return "\n".join([*lines, "Assistant:"])
 
 
-def last_user_turn(messages: Sequence[Mapping[str, object]]) -> str:
-    """The trailing run of user messages, each stripped, joined with newlines.
+def trailing_user_text(messages: Sequence[Mapping[str, object]]) -> str:
+    """The trailing run of user messages (system messages aside), joined by newlines.
 
-    Trailing messages of other roles are skipped first; no user message gives "".
+    A history that ends with an assistant message has no new user turn: "".
     """
-    end = len(messages)
-    while end > 0 and messages[end - 1].get("role") != "user":
-        end -= 1
-    start = end
-    while start > 0 and messages[start - 1].get("role") == "user":
-        start -= 1
-    return "\n".join(content_text(m.get("content")).strip() for m in messages[start:end])
+    texts: list[str] = []
+    for message in reversed(messages):
+        name = role(message)
+        if name in SYSTEM_ROLES:
+            continue
+        if name != "user":
+            break
+        texts.append(content_text(message))
+    return "\n".join(text for text in reversed(texts) if text)
 
 
-def system_prompt(messages: Sequence[Mapping[str, object]]) -> str | None:
-    """The system messages' texts joined with blank lines, or None when there are none."""
-    texts = [content_text(m.get("content")) for m in messages if m.get("role") == "system"]
-    return "\n\n".join(t for t in texts if t) or None
+def system_text(messages: Sequence[Mapping[str, object]]) -> str | None:
+    """The system (and developer) messages' texts joined by newlines, or None."""
+    texts = [content_text(m) for m in messages if role(m) in SYSTEM_ROLES]
+    joined = "\n".join(text for text in texts if text)
+    return joined or None

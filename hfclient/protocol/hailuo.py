@@ -10,10 +10,10 @@ from typing import Final
 from codec._generated.hailuo import BASE_URL, NEW_CHAT_ID, OPERATIONS
 from codec.hailuo import build_chat_request
 from hfclient.decoding import StreamDecoder
-from hfclient.errors import MissingAuthError
+from hfclient.errors import LocalProtocolError, MissingAuthError
 from hfclient.events import Conversation
 from hfclient.protocol._machine import Exchange, Machine
-from hfclient.protocol._prompt import format_prompt, last_user_turn
+from hfclient.protocol._prompt import format_prompt, trailing_user_text
 from hfclient.protocol._status import error_for_status
 
 __all__ = ["HailuoMachine"]
@@ -61,9 +61,9 @@ class HailuoMachine(Machine):
             and conversation.chat_id is not None
         )
         chat_id = conversation.chat_id if continuing and conversation else NEW_CHAT_ID
-        text = last_user_turn(messages) if continuing else format_prompt(messages)
+        text = trailing_user_text(messages) if continuing else format_prompt(messages)
         if not text:
-            raise ValueError("no message text to send")
+            raise LocalProtocolError("no user message to send")
         request = build_chat_request(
             token=token,
             uuid=uuid,
