@@ -1,0 +1,117 @@
+"""Backend exceptions translated into hfclient errors, by one table.
+
+Every socket, TLS, anyio, h11 and zlib call of the transport runs inside
+:func:`translated`, so no bare backend exception reaches a caller. Messages
+name the peer as ``host:port`` and never a header value.
+"""
+
+from __future__ import annotations
+
+import enum
+import zlib
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import Final, TypeAlias
+
+import anyio
+import h11
+
+from hfclient.errors import (
+    ConnectError,
+    HfClientError,
+    LocalProtocolError,
+    ProxyError,
+    ReadError,
+    RemoteProtocolError,
+    TransportTimeout,
+    WriteError,
+)
+
+from ._origin import Origin
+
+__all__ = ["Phase", "translated"]
+
+
+class Phase(enum.Enum):
+    """What the transport was doing when a backend call failed: it picks the error class."""
+
+    CONNECT = "connect"  # a pool slot, DNS, TCP, TLS handshake
+    PROXY = "proxy"  # reaching the proxy, the CONNECT handshake
+    WRITE = "write"  # sending the request
+    READ = "read"  # reading the response, decoding its body
+
+
+_VERBS: Final = {
+    Phase.CONNECT: "connecting to",
+    Phase.PROXY: "talking to proxy",
+    Phase.WRITE: "sending the request to",
+    Phase.READ: "reading the response from",
+}
+
+_Kinds: TypeAlias = type[BaseException] | tuple[type[BaseException], ...]
+_Errors: TypeAlias = type[HfClientError]
+
+_IO_ERRORS: Final = (
+    OSError,
+    anyio.EndOfStream,
+    anyio.BrokenResourceError,
+    anyio.ClosedResourceError,
+)
+
+# Backend exception -> hfclient error: the usual one, then the phases where it differs.
+# The first matching row wins, so TimeoutError (an OSError) comes before OSError.
+_TABLE: Final[tuple[tuple[_Kinds, _Errors, dict[Phase, _Errors]], ...]] = (
+    (TimeoutError, TransportTimeout, {}),
+    (h11.LocalProtocolError, LocalProtocolError, {}),  # our request is not valid HTTP/1.1
+    (h11.RemoteProtocolError, RemoteProtocolError, {Phase.PROXY: ProxyError}),
+    (zlib.error, RemoteProtocolError, {}),  # a corrupt gzip/deflate body
+    (
+        _IO_ERRORS,
+        ReadError,
+        {Phase.CONNECT: ConnectError, Phase.PROXY: ProxyError, Phase.WRITE: WriteError},
+    ),
+    (UnicodeError, ConnectError, {Phase.PROXY: ProxyError, Phase.WRITE: LocalProtocolError}),
+)
+
+
+_BACKEND_ERRORS: Final = (TimeoutError, h11.ProtocolError, zlib.error, *_IO_ERRORS, UnicodeError)
+
+
+@contextmanager
+def translated(phase: Phase, peer: Origin) -> Iterator[None]:
+    """Run a block whose backend exceptions become the hfclient error the table names."""
+    try:
+        yield
+    except HfClientError:
+        raise
+    except _BACKEND_ERRORS as exc:
+        error = _translate(exc, phase, peer)
+        # h11 may quote what it refused, e.g. a header value that is a credential.
+        if isinstance(exc, h11.LocalProtocolError):
+            raise error from None
+        raise error from exc
+
+
+def _translate(exc: BaseException, phase: Phase, peer: Origin) -> HfClientError:
+    error_class = next(
+        by_phase.get(phase, usual) for kinds, usual, by_phase in _TABLE if isinstance(exc, kinds)
+    )
+    verb = _VERBS[phase]
+    if isinstance(exc, TimeoutError):
+        return error_class(f"{verb} {peer} timed out")
+    if isinstance(exc, h11.LocalProtocolError):
+        return error_class(
+            f"the request for {peer} is not valid HTTP/1.1 (a header name or value?)"
+        )
+    return error_class(f"{verb} {peer} failed: {_describe(exc)}")
+
+
+def _describe(exc: BaseException) -> str:
+    # anyio wraps the informative OS error ("connection refused", "reset by peer") as the cause.
+    text = str(exc) or type(exc).__name__
+    cause = exc.__cause__
+    if isinstance(cause, BaseExceptionGroup):
+        return f"{text} ({'; '.join(str(sub) or type(sub).__name__ for sub in cause.exceptions)})"
+    if cause is not None:
+        return f"{text} ({type(cause).__name__}: {cause})" if str(cause) else text
+    return text

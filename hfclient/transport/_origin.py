@@ -1,0 +1,74 @@
+"""Where a request goes: its origin (scheme, host, port) and target, split from its URL."""
+
+from __future__ import annotations
+
+from typing import Final
+from urllib.parse import quote, urlsplit
+
+import attrs
+
+from hfclient.errors import ConnectError
+
+__all__ = ["DEFAULT_PORTS", "Origin", "split_url"]
+
+DEFAULT_PORTS: Final = {"http": 80, "https": 443}
+
+# Printable ASCII but space stays as written (existing %-escapes too); the rest is
+# percent-encoded as UTF-8, as browsers do, since a request line is ASCII only.
+_TARGET_SAFE: Final = "".join(chr(code) for code in range(0x21, 0x7F))
+
+
+@attrs.frozen(slots=True)
+class Origin:
+    """Scheme, host and port: what one connection can serve, and the pool's key.
+
+    ``host`` is lowercase and bare (an IPv6 address has no brackets). ``str()``
+    gives ``host:port``, the form every error message uses: never the whole
+    URL, which may carry credentials.
+    """
+
+    scheme: str
+    host: str
+    port: int
+
+    @property
+    def address(self) -> str:
+        """``host:port`` with the port always present (a CONNECT target, an error message)."""
+        host = f"[{self.host}]" if ":" in self.host else self.host
+        return f"{host}:{self.port}"
+
+    @property
+    def authority(self) -> str:
+        """The Host header value: ``host``, with ``:port`` only when it is not the default."""
+        if DEFAULT_PORTS.get(self.scheme) == self.port:
+            return f"[{self.host}]" if ":" in self.host else self.host
+        return self.address
+
+    @property
+    def url(self) -> str:
+        """``scheme://host:port``: how the origin is named to users (e.g. in pool statistics)."""
+        return f"{self.scheme}://{self.address}"
+
+    def __str__(self) -> str:
+        return self.address
+
+
+def split_url(url: str) -> tuple[Origin, str]:
+    """The origin of an ``http``/``https`` URL and its origin-form target (path and query).
+
+    Raises :class:`~hfclient.errors.ConnectError` for a URL no connection can
+    be made to; the message never repeats the URL, which may hold credentials.
+    """
+    parts = urlsplit(url)
+    scheme = parts.scheme.lower()
+    if scheme not in DEFAULT_PORTS:
+        raise ConnectError(f"cannot send to a {scheme or 'scheme-less'} URL: only http and https")
+    try:
+        port = parts.port
+    except ValueError:
+        raise ConnectError("the URL has an invalid port") from None
+    if not parts.hostname:
+        raise ConnectError("the URL has no host")
+    target = (parts.path or "/") + (f"?{parts.query}" if parts.query else "")
+    target = quote(target, safe=_TARGET_SAFE)
+    return Origin(scheme, parts.hostname, port or DEFAULT_PORTS[scheme]), target

@@ -1,0 +1,272 @@
+"""The default transport: HTTP/1.1 over anyio TCP and TLS, driven by h11.
+
+One ``open`` is one exchange: take a pooled connection (or open one: TCP,
+maybe a proxy CONNECT tunnel, TLS), send the request, then yield
+``ResponseStarted``, a ``BodyChunk`` per body read exactly as h11 framed it
+(gzip/deflate decoded on the fly), and ``BodyEnded``. The connection goes
+back to the pool only after a body read to its end on a connection h11 can
+reuse; leaving early, an error or a cancellation closes it instead.
+"""
+
+from __future__ import annotations
+
+import ssl
+from collections.abc import AsyncIterator
+from types import TracebackType
+from typing import Final, Self
+
+import anyio
+import attrs
+import h11
+from anyio.abc import ByteStream
+from anyio.streams.tls import TLSStream
+
+from codec.http import HttpRequest
+from hfclient import __version__
+from hfclient.errors import RemoteProtocolError, TransportError, TransportTimeout
+from hfclient.exchange import BodyChunk, BodyEnded, ResponseEvent, ResponseStarted
+
+from ._connection import H11Connection
+from ._decoding import ACCEPT_ENCODING, decoder_for
+from ._errors import Phase, translated
+from ._origin import Origin, split_url
+from ._pool import ConnectionPool
+from ._proxy import Proxy, ProxyRoutes, ProxySetting, open_tunnel
+
+__all__ = ["DEFAULT_USER_AGENT", "AnyioH11Transport", "OriginStats"]
+
+DEFAULT_USER_AGENT: Final = f"hfclient/{__version__}"
+
+# Framing is ours: the body always goes out with the Content-Length computed here.
+_FRAMING_HEADERS: Final = frozenset({"content-length", "transfer-encoding"})
+# Methods whose empty body is still announced (servers may answer 411 otherwise).
+_BODY_METHODS: Final = frozenset({"POST", "PUT", "PATCH"})
+
+
+@attrs.frozen(slots=True)
+class OriginStats:
+    """How many connections the pool holds open for one origin."""
+
+    idle: int
+    in_use: int
+
+
+class AnyioH11Transport:
+    """HTTP/1.1 client transport over anyio (asyncio or trio), with a keep-alive pool.
+
+    Arguments (all keyword-only):
+
+    - ``ssl_context``: verifies servers; default ``ssl.create_default_context()``
+      (system trust store, hostname checking and SNI on).
+    - ``proxy``: ``"env"`` (default) takes the proxy from ``HTTPS_PROXY`` /
+      ``HTTP_PROXY`` and honours ``NO_PROXY``, read once when the transport is
+      made; a URL ``http://[user:password@]host:port`` sends every request through
+      that proxy; ``None`` never uses one. Only http:// proxies; https targets
+      go through a CONNECT tunnel, http ones as absolute-form requests.
+    - ``connect_timeout``: seconds to get a connection: waiting for a free pool
+      slot, DNS, TCP, proxy CONNECT and TLS together.
+    - ``read_timeout``: seconds any single read (or write) of the exchange may wait.
+    - ``total_timeout``: seconds for the whole exchange, from ``open`` to ``BodyEnded``.
+      Any timeout may be ``None`` (no limit); each raises ``TransportTimeout``.
+    - ``max_connections_per_origin`` and ``max_connections``: how many connections
+      may be open (idle or in use) per (scheme, host, port), and in all.
+    - ``user_agent``: sent when the request has no ``User-Agent`` of its own.
+    """
+
+    def __init__(
+        self,
+        *,
+        ssl_context: ssl.SSLContext | None = None,
+        proxy: ProxySetting = "env",
+        connect_timeout: float | None = 10.0,
+        read_timeout: float | None = 60.0,
+        total_timeout: float | None = None,
+        max_connections_per_origin: int = 10,
+        max_connections: int = 100,
+        user_agent: str = DEFAULT_USER_AGENT,
+    ) -> None:
+        if max_connections_per_origin < 1 or max_connections < 1:
+            raise ValueError("connection limits must be at least 1")
+        self._ssl_context = ssl_context or ssl.create_default_context()
+        self._proxies = ProxyRoutes(proxy)
+        self._connect_timeout = connect_timeout
+        self._read_timeout = read_timeout
+        self._total_timeout = total_timeout
+        self._user_agent = user_agent
+        self._pool: ConnectionPool[H11Connection] = ConnectionPool(
+            per_origin=max_connections_per_origin, total=max_connections
+        )
+
+    async def open(self, request: HttpRequest) -> AsyncIterator[ResponseEvent]:
+        """Send ``request``; yield its response's events as they arrive.
+
+        Raises :class:`~hfclient.errors.TransportError` subclasses for
+        connection failures (``ConnectError``, ``ProxyError``), timeouts
+        (``TransportTimeout``) and broken connections (``WriteError``,
+        ``ReadError``: a body cut short comes after the chunks that did arrive);
+        :class:`~hfclient.errors.RemoteProtocolError` for a response that is not
+        valid HTTP/1.1 or a body whose gzip/deflate coding is corrupt; and
+        :class:`~hfclient.errors.LocalProtocolError` for a request that cannot be
+        sent (an illegal header). A URL that is not http(s) is a ``ConnectError``.
+        """
+        origin, target = split_url(request.url)
+        proxy = self._proxies.for_origin(origin)
+        deadline = _Deadline(self._total_timeout)
+        if proxy is not None and origin.scheme == "http":
+            target = f"http://{origin.authority}{target}"  # absolute form, for the proxy to forward
+        headers = self._headers(request, origin, proxy)
+        conn, response = await self._start(origin, proxy, deadline, request, target, headers)
+        done = False
+        try:
+            yield ResponseStarted(
+                status=response.status_code,
+                headers=tuple(
+                    (k.decode("latin-1"), v.decode("latin-1"))
+                    for k, v in response.headers.raw_items()
+                ),
+                reason=response.reason.decode("latin-1"),
+            )
+            decoder = decoder_for(_header(response.headers.raw_items(), b"content-encoding"))
+            while (data := await conn.read_body(deadline.cap(self._read_timeout))) is not None:
+                with translated(Phase.READ, origin):
+                    chunk = decoder.decode(data)
+                if chunk:
+                    yield BodyChunk(chunk)
+            with translated(Phase.READ, origin):
+                tail = decoder.flush()
+            if tail:
+                yield BodyChunk(tail)
+            # Released before BodyEnded: a caller may stop iterating as soon as it sees it.
+            done = True
+            await self._pool.checkin(origin, conn, reusable=conn.start_next_cycle())
+            yield BodyEnded()
+        finally:
+            if not done:
+                await self._pool.checkin(origin, conn, reusable=False)
+
+    def pool_stats(self) -> dict[str, OriginStats]:
+        """Open connections per origin (``"https://host:port"``): idle, and in use."""
+        return {
+            origin.url: OriginStats(idle, in_use)
+            for origin, (idle, in_use) in self._pool.stats().items()
+        }
+
+    async def aclose(self) -> None:
+        """Close every pooled connection; the transport takes no new requests after this."""
+        await self._pool.aclose()
+
+    async def __aenter__(self) -> Self:
+        return self
+
+    async def __aexit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        traceback: TracebackType | None,
+    ) -> None:
+        await self.aclose()
+
+    def __repr__(self) -> str:
+        timeouts = (self._connect_timeout, self._read_timeout, self._total_timeout)
+        return f"AnyioH11Transport(proxies={self._proxies!r}, timeouts={timeouts})"
+
+    def _headers(
+        self, request: HttpRequest, origin: Origin, proxy: Proxy | None
+    ) -> list[tuple[str, str]]:
+        headers = [] if request.header("host") is not None else [("Host", origin.authority)]
+        headers += [(k, v) for k, v in request.headers if k.lower() not in _FRAMING_HEADERS]
+        if request.header("user-agent") is None:
+            headers.append(("User-Agent", self._user_agent))
+        if request.header("accept-encoding") is None:
+            headers.append(("Accept-Encoding", ACCEPT_ENCODING))
+        if request.body or request.method.upper() in _BODY_METHODS:
+            headers.append(("Content-Length", str(len(request.body))))
+        if proxy is not None and origin.scheme == "http" and proxy.authorization is not None:
+            headers.append(("Proxy-Authorization", proxy.authorization))
+        return headers
+
+    async def _start(
+        self,
+        origin: Origin,
+        proxy: Proxy | None,
+        deadline: _Deadline,
+        request: HttpRequest,
+        target: str,
+        headers: list[tuple[str, str]],
+    ) -> tuple[H11Connection, h11.Response]:
+        # Send and read the response head; retry once, on a new connection, when a reused one
+        # fails before any response byte: the server most likely closed it while it sat idle.
+        retried = False
+        while True:
+            conn, reused = await self._checkout(origin, proxy, deadline, fresh=retried)
+            try:
+                await conn.send(
+                    request.method, target, headers, request.body, deadline.cap(self._read_timeout)
+                )
+                return conn, await conn.read_response(deadline.cap(self._read_timeout))
+            except BaseException as exc:
+                await self._pool.checkin(origin, conn, reusable=False)
+                if retried or not reused or conn.received_any or not _stale(exc):
+                    raise
+                retried = True
+
+    async def _checkout(
+        self, origin: Origin, proxy: Proxy | None, deadline: _Deadline, *, fresh: bool
+    ) -> tuple[H11Connection, bool]:
+        async def connect() -> H11Connection:
+            return H11Connection(await self._connect(origin, proxy), origin)
+
+        with (
+            translated(Phase.CONNECT, origin),
+            anyio.fail_after(deadline.cap(self._connect_timeout)),
+        ):
+            return await self._pool.checkout(origin, connect, reuse=not fresh)
+
+    async def _connect(self, origin: Origin, proxy: Proxy | None) -> ByteStream:
+        # Runs under the connect timeout and translated(CONNECT): errors name the origin.
+        stream: ByteStream
+        if proxy is None:
+            stream = await anyio.connect_tcp(origin.host, origin.port)
+        else:
+            with translated(Phase.PROXY, proxy.address):
+                stream = await anyio.connect_tcp(proxy.address.host, proxy.address.port)
+        try:
+            if proxy is not None and origin.scheme == "https":
+                await open_tunnel(stream, proxy, origin)
+            if origin.scheme == "https":
+                # HTTP frames its own bodies, so a peer closing without close_notify is no error.
+                stream = await TLSStream.wrap(
+                    stream,
+                    hostname=origin.host,
+                    ssl_context=self._ssl_context,
+                    standard_compatible=False,
+                )
+        except BaseException:
+            await anyio.aclose_forcefully(stream)
+            raise
+        return stream
+
+
+def _stale(exc: BaseException) -> bool:
+    # A timeout means a slow server, not a closed connection: retrying would double the wait.
+    return isinstance(exc, TransportError | RemoteProtocolError) and not isinstance(
+        exc, TransportTimeout
+    )
+
+
+def _header(items: list[tuple[bytes, bytes]], name: bytes) -> str | None:
+    return next((v.decode("latin-1") for k, v in items if k.lower() == name), None)
+
+
+class _Deadline:
+    """The end of the whole exchange (``total_timeout``), capping each step's own timeout."""
+
+    def __init__(self, total: float | None) -> None:
+        self._end = None if total is None else anyio.current_time() + total
+
+    def cap(self, step: float | None) -> float | None:
+        """Seconds the next step may take: its own timeout, or less when the deadline is nearer."""
+        if self._end is None:
+            return step
+        left = max(self._end - anyio.current_time(), 0.0)
+        return left if step is None else min(step, left)
