@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import email.parser
-import email.policy
 import json
 
 import pytest
@@ -12,30 +10,14 @@ from codec import hailuo
 from codec._generated import huggingchat as hc
 from codec._generated import router as rt
 from codec.http import FormPart, HttpRequest, query_string
+from tests.multipart_helpers import form_parts
 
 SECRET = "s3cr3t-value-that-must-not-leak"
 
 
 def parts_of(request: HttpRequest) -> list[tuple[str, str | None, str | None, bytes]]:
-    """(name, filename, content type, body) of each multipart part, parsed independently."""
-    content_type = request.header("Content-Type")
-    assert content_type is not None
-    assert content_type.startswith("multipart/form-data; boundary=")
-    message = email.parser.BytesParser(policy=email.policy.HTTP).parsebytes(
-        f"Content-Type: {content_type}\r\n\r\n".encode() + request.body
-    )
-    out = []
-    for part in message.iter_parts():
-        disposition = part.get("Content-Disposition")
-        out.append(
-            (
-                disposition.params["name"],
-                disposition.params.get("filename"),
-                part.get("Content-Type"),
-                part.get_payload(decode=True),
-            )
-        )
-    return out
+    """(name, filename, content type, body) of each multipart part of ``request``."""
+    return form_parts(request.header("Content-Type"), request.body)
 
 
 def test_huggingchat_send_message() -> None:

@@ -1,0 +1,51 @@
+"""The loop that drives a sans-IO machine over a transport (the httpcore idea: small).
+
+Everything clever lives in the machine; this only moves requests out and
+response events in, waits what the machine says to wait, and closes every
+response it opened, whatever happens.
+"""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+
+import anyio
+
+from hfclient.errors import ReadError
+from hfclient.events import Event
+from hfclient.exchange import ResponseEvent, Transport
+from hfclient.protocol._machine import DONE, NEED_DATA, NEXT_REQUEST, Machine
+
+__all__ = ["drive"]
+
+
+async def drive(machine: Machine, transport: Transport) -> AsyncIterator[Event]:
+    """Run ``machine`` over ``transport``, yielding its events until it is done."""
+    response: AsyncIterator[ResponseEvent] | None = None
+    try:
+        while True:
+            event = machine.next_event()
+            if event is NEXT_REQUEST:
+                await _close(response)
+                if machine.delay > 0:
+                    await anyio.sleep(machine.delay)
+                response = transport.open(machine.next_request())
+            elif event is NEED_DATA:
+                assert response is not None
+                try:
+                    received = await response.__anext__()
+                except StopAsyncIteration:
+                    raise ReadError("the transport ended a response before its end") from None
+                machine.receive(received)
+            elif event is DONE:
+                return
+            else:
+                yield event  # type: ignore[misc]
+    finally:
+        await _close(response)
+
+
+async def _close(response: AsyncIterator[ResponseEvent] | None) -> None:
+    aclose = getattr(response, "aclose", None)
+    if aclose is not None:
+        await aclose()
