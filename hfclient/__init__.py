@@ -1,12 +1,25 @@
 """hfclient: sans-IO clients for HuggingChat, the Inference Providers router and Hailuo AI.
 
-The unified events (:mod:`hfclient.events`), the error tree
-(:mod:`hfclient.errors`) and :func:`decode_stream` for bodies you already
-have. The pure wire codecs live in the separate :mod:`codec` package.
+The async clients (:class:`InferenceProviders`, :class:`HuggingChat`,
+:class:`Hailuo`), the unified events (:mod:`hfclient.events`), the error
+tree (:mod:`hfclient.errors`) and :func:`decode_stream` for bodies you
+already have. The pure wire codecs live in the separate :mod:`codec` package.
 """
 
+from hfclient._version import __version__
+from hfclient.client import Hailuo, HuggingChat, InferenceProviders
+from hfclient.completion import Completion
 from hfclient.decoding import StreamDecoder, adecode_stream, decode_stream
+from hfclient.sync import SyncClient
 
-__version__ = "0.1.0.dev0"
-
-__all__ = ["StreamDecoder", "__version__", "adecode_stream", "decode_stream"]
+__all__ = [
+    "Completion",
+    "Hailuo",
+    "HuggingChat",
+    "InferenceProviders",
+    "StreamDecoder",
+    "SyncClient",
+    "__version__",
+    "adecode_stream",
+    "decode_stream",
+]

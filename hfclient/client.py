@@ -11,12 +11,12 @@ and are held masked.
 from __future__ import annotations
 
 from collections.abc import AsyncIterator, Mapping, Sequence
-from types import TracebackType
-from typing import Any, Literal, Self
+from typing import Any, Literal
 
 from codec._generated import hailuo as hailuo_spec
 from codec._generated import huggingchat as huggingchat_spec
 from codec._generated import router as router_spec
+from hfclient._closing import AsyncClosing
 from hfclient.completion import Completion, collect
 from hfclient.credentials import Secret, from_env
 from hfclient.driver import drive
@@ -46,22 +46,11 @@ def make_transport(choice: TransportChoice) -> tuple[Transport, bool]:
     return choice, False
 
 
-class _Client:
+class _Client(AsyncClosing):
     """Transport ownership and the async context manager every client shares."""
 
     def __init__(self, transport: TransportChoice) -> None:
         self._transport, self._owns_transport = make_transport(transport)
-
-    async def __aenter__(self) -> Self:
-        return self
-
-    async def __aexit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        traceback: TracebackType | None,
-    ) -> None:
-        await self.aclose()
 
     async def aclose(self) -> None:
         """Close the transport, if this client made it."""

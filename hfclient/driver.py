@@ -11,7 +11,7 @@ from collections.abc import AsyncIterator
 
 import anyio
 
-from hfclient.errors import ReadError
+from hfclient.errors import ReadError, TransportTimeout
 from hfclient.events import Event
 from hfclient.exchange import ResponseEvent, Transport
 from hfclient.protocol._machine import DONE, NEED_DATA, NEXT_REQUEST, Machine
@@ -32,17 +32,24 @@ async def drive(machine: Machine, transport: Transport) -> AsyncIterator[Event]:
                 response = transport.open(machine.next_request())
             elif event is NEED_DATA:
                 assert response is not None
-                try:
-                    received = await response.__anext__()
-                except StopAsyncIteration:
-                    raise ReadError("the transport ended a response before its end") from None
-                machine.receive(received)
+                machine.receive(await _next(response, machine.read_timeout))
             elif event is DONE:
                 return
             else:
                 yield event  # type: ignore[misc]
     finally:
         await _close(response)
+
+
+async def _next(response: AsyncIterator[ResponseEvent], timeout: float | None) -> ResponseEvent:
+    # The machine's deadline between two events (a keepAlive line resets it).
+    with anyio.move_on_after(timeout) as scope:
+        try:
+            return await response.__anext__()
+        except StopAsyncIteration:
+            raise ReadError("the transport ended a response before its end") from None
+    assert scope.cancelled_caught
+    raise TransportTimeout(f"no response data for {timeout:g} seconds")
 
 
 async def _close(response: AsyncIterator[ResponseEvent] | None) -> None:

@@ -107,6 +107,11 @@ class Machine:
         """Seconds the driver must wait before sending the pending request."""
         return self._delay
 
+    @property
+    def read_timeout(self) -> float | None:
+        """Seconds the driver allows between two response events (None: the transport's own)."""
+        return None
+
     def next_request(self) -> HttpRequest:
         """Hand out the pending request (the driver sends it, then feeds the answer)."""
         self._advance(SEND)

@@ -12,8 +12,7 @@ from __future__ import annotations
 
 import ssl
 from collections.abc import AsyncIterator
-from types import TracebackType
-from typing import Final, Self
+from typing import Final
 
 import anyio
 import attrs
@@ -22,9 +21,11 @@ from anyio.abc import ByteStream
 from anyio.streams.tls import TLSStream
 
 from codec.http import HttpRequest
-from hfclient import __version__
+from hfclient._closing import AsyncClosing
+from hfclient._version import __version__
 from hfclient.errors import RemoteProtocolError, TransportError, TransportTimeout
 from hfclient.exchange import BodyChunk, BodyEnded, ResponseEvent, ResponseStarted
+from hfclient.transport._deadline import Deadline
 
 from ._connection import H11Connection
 from ._decoding import ACCEPT_ENCODING, decoder_for
@@ -51,7 +52,7 @@ class OriginStats:
     in_use: int
 
 
-class AnyioH11Transport:
+class AnyioH11Transport(AsyncClosing):
     """HTTP/1.1 client transport over anyio (asyncio or trio), with a keep-alive pool.
 
     Arguments (all keyword-only):
@@ -111,7 +112,7 @@ class AnyioH11Transport:
         """
         origin, target = split_url(request.url)
         proxy = self._proxies.for_origin(origin)
-        deadline = _Deadline(self._total_timeout)
+        deadline = Deadline(self._total_timeout)
         if proxy is not None and origin.scheme == "http":
             target = f"http://{origin.authority}{target}"  # absolute form, for the proxy to forward
         headers = self._headers(request, origin, proxy)
@@ -155,17 +156,6 @@ class AnyioH11Transport:
         """Close every pooled connection; the transport takes no new requests after this."""
         await self._pool.aclose()
 
-    async def __aenter__(self) -> Self:
-        return self
-
-    async def __aexit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        traceback: TracebackType | None,
-    ) -> None:
-        await self.aclose()
-
     def __repr__(self) -> str:
         timeouts = (self._connect_timeout, self._read_timeout, self._total_timeout)
         return f"AnyioH11Transport(proxies={self._proxies!r}, timeouts={timeouts})"
@@ -189,7 +179,7 @@ class AnyioH11Transport:
         self,
         origin: Origin,
         proxy: Proxy | None,
-        deadline: _Deadline,
+        deadline: Deadline,
         request: HttpRequest,
         target: str,
         headers: list[tuple[str, str]],
@@ -211,7 +201,7 @@ class AnyioH11Transport:
                 retried = True
 
     async def _checkout(
-        self, origin: Origin, proxy: Proxy | None, deadline: _Deadline, *, fresh: bool
+        self, origin: Origin, proxy: Proxy | None, deadline: Deadline, *, fresh: bool
     ) -> tuple[H11Connection, bool]:
         async def connect() -> H11Connection:
             return H11Connection(await self._connect(origin, proxy), origin)
@@ -256,17 +246,3 @@ def _stale(exc: BaseException) -> bool:
 
 def _header(items: list[tuple[bytes, bytes]], name: bytes) -> str | None:
     return next((v.decode("latin-1") for k, v in items if k.lower() == name), None)
-
-
-class _Deadline:
-    """The end of the whole exchange (``total_timeout``), capping each step's own timeout."""
-
-    def __init__(self, total: float | None) -> None:
-        self._end = None if total is None else anyio.current_time() + total
-
-    def cap(self, step: float | None) -> float | None:
-        """Seconds the next step may take: its own timeout, or less when the deadline is nearer."""
-        if self._end is None:
-            return step
-        left = max(self._end - anyio.current_time(), 0.0)
-        return left if step is None else min(step, left)

@@ -43,12 +43,12 @@ from collections.abc import AsyncIterator
 from contextlib import aclosing
 from contextvars import ContextVar
 from os import PathLike, fspath
-from types import TracebackType
-from typing import Any, Final, Self, TypeAlias
+from typing import Any, Final, TypeAlias
 
 import anyio
 
 from codec.http import HttpRequest
+from hfclient._closing import AsyncClosing
 from hfclient.errors import (
     ConnectError,
     HfClientError,
@@ -61,6 +61,7 @@ from hfclient.errors import (
     WriteError,
 )
 from hfclient.exchange import BodyChunk, BodyEnded, ResponseEvent, ResponseStarted
+from hfclient.transport._deadline import Deadline
 
 from ._origin import Origin, split_url
 from ._proxy import Proxy, ProxyRoutes, ProxySetting
@@ -193,7 +194,7 @@ class _Session(AsyncSession[Response]):
         return list(self._transfers.values())
 
 
-class CurlTransport:
+class CurlTransport(AsyncClosing):
     """HTTP client transport over curl_cffi, impersonating a browser (asyncio only).
 
     Arguments (all keyword-only):
@@ -260,7 +261,7 @@ class CurlTransport:
         headers = _headers(request)
         session = self._session_for(origin)
         proxy = self._proxies.for_origin(origin)
-        deadline = _Deadline(self._total_timeout)
+        deadline = Deadline(self._total_timeout)
         transfer = _Transfer()
         try:
             url = f"{origin.scheme}://{origin.authority}{target}"
@@ -313,17 +314,6 @@ class CurlTransport:
             transfer.aborted = True
         await session.close()
 
-    async def __aenter__(self) -> Self:
-        return self
-
-    async def __aexit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        traceback: TracebackType | None,
-    ) -> None:
-        await self.aclose()
-
     def __repr__(self) -> str:
         timeouts = (self._connect_timeout, self._read_timeout, self._total_timeout)
         return (
@@ -371,7 +361,7 @@ class CurlTransport:
         headers: Headers,
         origin: Origin,
         proxy: Proxy | None,
-        deadline: _Deadline,
+        deadline: Deadline,
     ) -> Response:
         # Connect, send and wait for the head (curl_cffi: up to the first body bytes).
         proxy_url, proxy_auth = ("", None) if proxy is None else _curl_proxy(proxy)
@@ -461,17 +451,3 @@ def _code_name(code: int) -> str:
         return f"{code} {CurlECode(code).name}"
     except ValueError:
         return str(code)
-
-
-class _Deadline:
-    """The end of the whole exchange (``total_timeout``), capping each wait's own timeout."""
-
-    def __init__(self, total: float | None) -> None:
-        self._end = None if total is None else anyio.current_time() + total
-
-    def cap(self, step: float | None) -> float | None:
-        """Seconds the next wait may take: its own timeout, or less when the deadline is nearer."""
-        if self._end is None:
-            return step
-        left = max(self._end - anyio.current_time(), 0.0)
-        return left if step is None else min(step, left)
