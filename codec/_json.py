@@ -1,4 +1,4 @@
-"""Whole JSON bodies to values, with errors that say where (shared by the body readers)."""
+"""JSON text to values: a fast path for stream payloads, and whole bodies with located errors."""
 
 from __future__ import annotations
 
@@ -7,9 +7,26 @@ from typing import Final
 
 from codec.errors import CodecError
 
-__all__ = ["body_text", "load_json"]
+__all__ = ["body_text", "load_json", "parse_json"]
 
 _BOM: Final = "\ufeff"
+_RAW_DECODE: Final = json.JSONDecoder().raw_decode
+
+
+def parse_json(text: str) -> object:
+    """Exactly ``json.loads(text)``, faster for the common case of one bare document.
+
+    ``raw_decode`` skips ``loads``' wrappers and whitespace scans; anything
+    else (surrounding whitespace, trailing data, an error) goes to
+    ``json.loads``, which then gives its usual answer or error.
+    """
+    try:
+        value, end = _RAW_DECODE(text)
+    except json.JSONDecodeError:
+        return json.loads(text)
+    if end != len(text):
+        return json.loads(text)
+    return value
 
 
 def body_text(body: bytes, what: str) -> str:

@@ -8,7 +8,7 @@ from typing import Any, Final, NoReturn
 from codec.errors import CodecError
 from codec.values import UNSET
 
-__all__ = ["NO_EXTRA", "Mismatch", "extra_keys", "kind_name", "pad_utf16"]
+__all__ = ["NO_EXTRA", "Mismatch", "extra_keys", "kind_name", "not_an_object", "pad_utf16"]
 
 
 class _NoExtra(Mapping[str, Any]):
@@ -41,6 +41,11 @@ class Mismatch(CodecError):
 
     def __init__(self, field: str, expected: str, value: object) -> None:
         super().__init__(f"field {field!r}: expected {expected}, got {kind_name(value)}")
+
+
+def not_an_object(field: str, record: str, value: object) -> NoReturn:
+    """Raise the ``Mismatch`` for a list item that should have been a ``record`` object."""
+    raise Mismatch(field, f"{record} object", value)
 
 
 def kind_name(value: object) -> str:

@@ -14,6 +14,7 @@ from typing import Final
 
 import attrs
 
+from codec._json import parse_json
 from codec.errors import CodecError
 
 __all__ = ["NDJSONDecoder", "SSEDecoder", "ServerSentEvent"]
@@ -88,14 +89,14 @@ class NDJSONDecoder(_Poisoned):
         out: list[object] = []
         offset = self._tail_offset
         limit = self._max_line_bytes
-        loads = json.loads
+        parse = parse_json
         for line in lines:
             if len(line) > limit:
                 raise self._too_long(offset, line, out)
             stripped = line.strip()
             if stripped:
                 try:
-                    out.append(loads(stripped.decode("utf-8")))
+                    out.append(parse(stripped.decode("utf-8")))
                 except ValueError:  # UnicodeDecodeError and JSONDecodeError alike
                     raise self._bad_line(line, offset, out, at_end=False) from None
             offset += len(line) + 1

@@ -12,7 +12,8 @@ from urllib.parse import quote
 
 import attrs
 
-from codec._wire import NO_EXTRA, Mismatch, extra_keys, pad_utf16
+from codec._json import parse_json
+from codec._wire import NO_EXTRA, Mismatch, extra_keys, not_an_object, pad_utf16
 from codec.errors import CodecError
 from codec.framing import ServerSentEvent
 from codec.http import (
@@ -197,7 +198,9 @@ class SendResultData:
     def from_wire(cls, d: Mapping[str, Any]) -> SendResultData:
         """Decode a wire object; raise ``Mismatch`` when it does not fit the spec."""
         f_send_result = d.get("sendResult", UNSET)
-        f_send_result = _dec_SentMessage(f_send_result, "sendResult")
+        if not isinstance(f_send_result, dict):
+            raise Mismatch("sendResult", "SentMessage object", f_send_result)
+        f_send_result = SentMessage.from_wire(f_send_result)
         n = 1
         self = object.__new__(cls)
         _set_SendResultData_send_result(self, f_send_result)
@@ -311,7 +314,9 @@ class MessageResultData:
         f_message_result = d.get("messageResult", UNSET)
         if f_message_result is not UNSET:
             n += 1
-            f_message_result = _dec_MessageContent(f_message_result, "messageResult")
+            if not isinstance(f_message_result, dict):
+                raise Mismatch("messageResult", "MessageContent object", f_message_result)
+            f_message_result = MessageContent.from_wire(f_message_result)
         f_extra_data = d.get("extra", UNSET)
         if f_extra_data is not UNSET:
             n += 1
@@ -354,7 +359,9 @@ class ErrorBody:
     def from_wire(cls, d: Mapping[str, Any]) -> ErrorBody:
         """Decode a wire object; raise ``Mismatch`` when it does not fit the spec."""
         f_status_info = d.get("statusInfo", UNSET)
-        f_status_info = _dec_StatusInfo(f_status_info, "statusInfo")
+        if not isinstance(f_status_info, dict):
+            raise Mismatch("statusInfo", "StatusInfo object", f_status_info)
+        f_status_info = StatusInfo.from_wire(f_status_info)
         n = 1
         self = object.__new__(cls)
         _set_ErrorBody_status_info(self, f_status_info)
@@ -392,7 +399,9 @@ class SendResult:
         if type(f_type) is not int:
             raise Mismatch("type", "int", f_type)
         f_status_info = d.get("statusInfo", UNSET)
-        f_status_info = _dec_StatusInfo(f_status_info, "statusInfo")
+        if not isinstance(f_status_info, dict):
+            raise Mismatch("statusInfo", "StatusInfo object", f_status_info)
+        f_status_info = StatusInfo.from_wire(f_status_info)
         n = 2
         f_data = d.get("data", UNSET)
         if f_data is not UNSET:
@@ -440,7 +449,9 @@ class MessageResult:
         if type(f_type) is not int:
             raise Mismatch("type", "int", f_type)
         f_status_info = d.get("statusInfo", UNSET)
-        f_status_info = _dec_StatusInfo(f_status_info, "statusInfo")
+        if not isinstance(f_status_info, dict):
+            raise Mismatch("statusInfo", "StatusInfo object", f_status_info)
+        f_status_info = StatusInfo.from_wire(f_status_info)
         n = 2
         f_data = d.get("data", UNSET)
         if f_data is not UNSET:
@@ -490,7 +501,9 @@ class FollowUpQuestionResult:
         if type(f_type) is not int:
             raise Mismatch("type", "int", f_type)
         f_status_info = d.get("statusInfo", UNSET)
-        f_status_info = _dec_StatusInfo(f_status_info, "statusInfo")
+        if not isinstance(f_status_info, dict):
+            raise Mismatch("statusInfo", "StatusInfo object", f_status_info)
+        f_status_info = StatusInfo.from_wire(f_status_info)
         n = 2
         f_data = d.get("data", UNSET)
         if f_data is not UNSET:
@@ -543,7 +556,9 @@ class CloseChunk:
         f_status_info = d.get("statusInfo", UNSET)
         if f_status_info is not UNSET:
             n += 1
-            f_status_info = _dec_StatusInfo(f_status_info, "statusInfo")
+            if not isinstance(f_status_info, dict):
+                raise Mismatch("statusInfo", "StatusInfo object", f_status_info)
+            f_status_info = StatusInfo.from_wire(f_status_info)
         f_data = d.get("data", UNSET)
         if f_data is not UNSET:
             n += 1
@@ -598,7 +613,7 @@ def decode_chat_events(event: ServerSentEvent) -> ChatEvent:
     if entry is None:
         return Unknown(event)
     try:
-        obj = json.loads(event.data)
+        obj = parse_json(event.data)
     except ValueError as exc:
         raise CodecError(f"event {event.event!r}: data is not JSON: {exc}", line=event.data.encode()) from None
     if not isinstance(obj, dict):
@@ -728,24 +743,6 @@ OPERATIONS: Final[Mapping[str, OperationInfo]] = {
         errors={400: "validation", 401: "auth", 429: "rate_limit"},
     ),
 }
-
-
-def _dec_SentMessage(v: Any, field: str) -> SentMessage:
-    if not isinstance(v, dict):
-        raise Mismatch(field, "SentMessage object", v)
-    return SentMessage.from_wire(v)
-
-
-def _dec_MessageContent(v: Any, field: str) -> MessageContent:
-    if not isinstance(v, dict):
-        raise Mismatch(field, "MessageContent object", v)
-    return MessageContent.from_wire(v)
-
-
-def _dec_StatusInfo(v: Any, field: str) -> StatusInfo:
-    if not isinstance(v, dict):
-        raise Mismatch(field, "StatusInfo object", v)
-    return StatusInfo.from_wire(v)
 
 
 def _dec_SendResultData_or_null(v: Any, field: str) -> SendResultData | None:

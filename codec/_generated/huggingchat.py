@@ -12,7 +12,8 @@ from urllib.parse import quote
 
 import attrs
 
-from codec._wire import NO_EXTRA, Mismatch, extra_keys, pad_utf16
+from codec._json import parse_json
+from codec._wire import NO_EXTRA, Mismatch, extra_keys, not_an_object, pad_utf16
 from codec.errors import CodecError
 from codec.framing import ServerSentEvent
 from codec.http import (
@@ -971,7 +972,9 @@ class ToolCall:
         if type(f_uuid) is not str:
             raise Mismatch("uuid", "str", f_uuid)
         f_call = d.get("call", UNSET)
-        f_call = _dec_ToolCallSpec(f_call, "call")
+        if not isinstance(f_call, dict):
+            raise Mismatch("call", "ToolCallSpec object", f_call)
+        f_call = ToolCallSpec.from_wire(f_call)
         n = 2 + ("type" in d) + ("subtype" in d)
         self = object.__new__(cls)
         _set_ToolCall_uuid(self, f_uuid)
@@ -1852,19 +1855,7 @@ def _dec_list_str(v: Any, field: str) -> list[str]:
 def _dec_list_WebSearchSource(v: Any, field: str) -> list[WebSearchSource]:
     if type(v) is not list:
         raise Mismatch(field, "list[WebSearchSource]", v)
-    return [_dec_WebSearchSource(item, field) for item in v]
-
-
-def _dec_WebSearchSource(v: Any, field: str) -> WebSearchSource:
-    if not isinstance(v, dict):
-        raise Mismatch(field, "WebSearchSource object", v)
-    return WebSearchSource.from_wire(v)
-
-
-def _dec_ToolCallSpec(v: Any, field: str) -> ToolCallSpec:
-    if not isinstance(v, dict):
-        raise Mismatch(field, "ToolCallSpec object", v)
-    return ToolCallSpec.from_wire(v)
+    return [WebSearchSource.from_wire(item) if isinstance(item, dict) else not_an_object(field, "WebSearchSource", item) for item in v]
 
 
 def _dec_list_WebSource_or_null(v: Any, field: str) -> list[WebSource] | None:
@@ -1878,13 +1869,7 @@ def _dec_list_WebSource_or_null(v: Any, field: str) -> list[WebSource] | None:
 def _dec_list_WebSource(v: Any, field: str) -> list[WebSource]:
     if type(v) is not list:
         raise Mismatch(field, "list[WebSource]", v)
-    return [_dec_WebSource(item, field) for item in v]
-
-
-def _dec_WebSource(v: Any, field: str) -> WebSource:
-    if not isinstance(v, dict):
-        raise Mismatch(field, "WebSource object", v)
-    return WebSource.from_wire(v)
+    return [WebSource.from_wire(item) if isinstance(item, dict) else not_an_object(field, "WebSource", item) for item in v]
 
 
 def _enc_list_WebSearchSource(v: Any) -> Any:

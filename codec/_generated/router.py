@@ -14,7 +14,8 @@ from urllib.parse import quote
 
 import attrs
 
-from codec._wire import NO_EXTRA, Mismatch, extra_keys, pad_utf16
+from codec._json import parse_json
+from codec._wire import NO_EXTRA, Mismatch, extra_keys, not_an_object, pad_utf16
 from codec.errors import CodecError
 from codec.framing import ServerSentEvent
 from codec.http import (
@@ -584,7 +585,9 @@ class ChunkChoice:
         f_delta = d.get("delta", UNSET)
         if f_delta is not UNSET:
             n += 1
-            f_delta = _dec_ChunkDelta(f_delta, "delta")
+            if not isinstance(f_delta, dict):
+                raise Mismatch("delta", "ChunkDelta object", f_delta)
+            f_delta = ChunkDelta.from_wire(f_delta)
         f_finish_reason = d.get("finish_reason", UNSET)
         if f_finish_reason is not UNSET:
             n += 1
@@ -922,7 +925,7 @@ def decode_chat_completion_chunks(event: ServerSentEvent) -> ChatCompletionStrea
     if event.data == "[DONE]":
         return Done()
     try:
-        obj = json.loads(event.data)
+        obj = parse_json(event.data)
     except ValueError as exc:
         raise CodecError(f"event {event.event!r}: data is not JSON: {exc}", line=event.data.encode()) from None
     if not isinstance(obj, dict):
@@ -1185,7 +1188,7 @@ def _dec_ProviderMapping(v: Any, field: str) -> ProviderMapping:
 def _dec_list_ProviderMapping(v: Any, field: str) -> list[ProviderMapping]:
     if type(v) is not list:
         raise Mismatch(field, "list[ProviderMapping]", v)
-    return [_dec_ProviderMapping(item, field) for item in v]
+    return [ProviderMapping.from_wire(item) if isinstance(item, dict) else not_an_object(field, "ProviderMapping", item) for item in v]
 
 
 def _dec_FunctionDelta_or_null(v: Any, field: str) -> FunctionDelta | None:
@@ -1213,19 +1216,7 @@ def _dec_list_ToolCallDelta_or_null(v: Any, field: str) -> list[ToolCallDelta] |
 def _dec_list_ToolCallDelta(v: Any, field: str) -> list[ToolCallDelta]:
     if type(v) is not list:
         raise Mismatch(field, "list[ToolCallDelta]", v)
-    return [_dec_ToolCallDelta(item, field) for item in v]
-
-
-def _dec_ToolCallDelta(v: Any, field: str) -> ToolCallDelta:
-    if not isinstance(v, dict):
-        raise Mismatch(field, "ToolCallDelta object", v)
-    return ToolCallDelta.from_wire(v)
-
-
-def _dec_ChunkDelta(v: Any, field: str) -> ChunkDelta:
-    if not isinstance(v, dict):
-        raise Mismatch(field, "ChunkDelta object", v)
-    return ChunkDelta.from_wire(v)
+    return [ToolCallDelta.from_wire(item) if isinstance(item, dict) else not_an_object(field, "ToolCallDelta", item) for item in v]
 
 
 def _dec_list_any(v: Any, field: str) -> list[Any]:
@@ -1269,13 +1260,7 @@ def _dec_ErrorMessage(v: Any, field: str) -> ErrorMessage:
 def _dec_list_ChunkChoice(v: Any, field: str) -> list[ChunkChoice]:
     if type(v) is not list:
         raise Mismatch(field, "list[ChunkChoice]", v)
-    return [_dec_ChunkChoice(item, field) for item in v]
-
-
-def _dec_ChunkChoice(v: Any, field: str) -> ChunkChoice:
-    if not isinstance(v, dict):
-        raise Mismatch(field, "ChunkChoice object", v)
-    return ChunkChoice.from_wire(v)
+    return [ChunkChoice.from_wire(item) if isinstance(item, dict) else not_an_object(field, "ChunkChoice", item) for item in v]
 
 
 def _dec_Usage_or_null(v: Any, field: str) -> Usage | None:
