@@ -20,9 +20,13 @@ T = TypeVar("T")
 class Framer(Protocol[R]):
     """What :class:`~codec.framing.NDJSONDecoder` and ``SSEDecoder`` have in common."""
 
-    def feed(self, data: bytes) -> list[R]: ...
+    def feed(self, data: bytes) -> list[R]:
+        """Take the next bytes; return the frames they complete."""
+        ...
 
-    def close(self) -> list[R]: ...
+    def close(self) -> list[R]:
+        """End of input; return the last frames, or raise if it ended mid-frame."""
+        ...
 
 
 def iter_decoded(

@@ -29,11 +29,17 @@ class Translator(Protocol):
     """What the per-service translators of :mod:`hfclient.translate` have in common."""
 
     @property
-    def complete(self) -> bool: ...
+    def complete(self) -> bool:
+        """Whether the service's end signal has come."""
+        ...
 
-    def feed(self, event: object) -> list[Event]: ...
+    def feed(self, event: object) -> list[Event]:
+        """Translate one wire event."""
+        ...
 
-    def finish(self) -> list[Event]: ...
+    def finish(self) -> list[Event]:
+        """End of body: the last events, or IncompleteStreamError."""
+        ...
 
 
 class _Framer(Protocol):

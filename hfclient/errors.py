@@ -183,7 +183,14 @@ class ConnectError(TransportError):
 
 
 class ProxyError(ConnectError):
-    """The HTTP proxy refused or failed the CONNECT tunnel."""
+    """The HTTP proxy refused or failed the CONNECT tunnel.
+
+    ``status`` is the proxy's answer to CONNECT (e.g. 407) when it gave one.
+    """
+
+    def __init__(self, message: str, *, status: int | None = None) -> None:
+        super().__init__(message)
+        self.status = status
 
 
 class TransportTimeout(TransportError, TimeoutError):

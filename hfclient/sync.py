@@ -27,11 +27,17 @@ __all__ = ["AsyncClient", "SyncClient"]
 class AsyncClient(Protocol):
     """What :class:`SyncClient` needs of a client: ``stream``, ``complete``, ``aclose``."""
 
-    def stream(self, *args: Any, **kwargs: Any) -> Any: ...
+    def stream(self, *args: Any, **kwargs: Any) -> Any:
+        """An async iterator of events."""
+        ...
 
-    async def complete(self, *args: Any, **kwargs: Any) -> Completion: ...
+    async def complete(self, *args: Any, **kwargs: Any) -> Completion:
+        """The whole answer."""
+        ...
 
-    async def aclose(self) -> None: ...
+    async def aclose(self) -> None:
+        """Release the client's transport."""
+        ...
 
 
 C = TypeVar("C", bound=AsyncClient)

@@ -1,4 +1,6 @@
 """Transports: they send a :class:`codec.http.HttpRequest` and report the response as events.
 
-:mod:`hfclient.transport.anyio_h11` holds the default, :class:`AnyioH11Transport`.
+- :mod:`hfclient.transport.anyio_h11`: the default, anyio + h11 (asyncio and trio).
+- :mod:`hfclient.transport.curl`: curl_cffi with a browser TLS/HTTP profile (extra ``curl``).
+- :mod:`hfclient.transport.replay`: recorded exchanges, in process, no sockets.
 """

@@ -138,7 +138,8 @@ async def open_tunnel(stream: ByteStream, proxy: Proxy, origin: Origin) -> None:
     if not 200 <= response.status_code < 300:
         reason = response.reason.decode("latin-1")
         raise ProxyError(
-            f"proxy {proxy.address} refused CONNECT to {origin}: {response.status_code} {reason}"
+            f"proxy {proxy.address} refused CONNECT to {origin}: {response.status_code} {reason}",
+            status=response.status_code,
         )
     # The server speaks only after the client's TLS hello, so early bytes mean a confused proxy.
     if handshake.unread():

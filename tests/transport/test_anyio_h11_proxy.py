@@ -81,6 +81,7 @@ async def test_refused_connect_is_a_proxy_error_without_credentials(
             assert t.pool_stats() == {}
         assert refusing.seen[0].header("proxy-authorization") == BASIC
     assert f"127.0.0.1:{refusing.port}" in str(caught.value)
+    assert caught.value.status == 407
     assert_no_credentials(*error_texts(caught.value))
     assert https_server.requests == []
 
