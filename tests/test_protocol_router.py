@@ -7,6 +7,8 @@ from datetime import UTC, datetime
 from email.utils import format_datetime
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from hfclient.errors import (
     AllProvidersFailedError,
@@ -22,6 +24,7 @@ from hfclient.exchange import BodyChunk, ResponseStarted
 from hfclient.protocol._states import State
 from hfclient.protocol.router import RouterMachine
 from tests.conftest import DATA
+from tests.framing_helpers import cut
 from tests.machine_helpers import Scripted, drive
 
 MAPPING = (DATA / "examples" / "hf-router.mapping.json").read_bytes()
@@ -227,3 +230,19 @@ def test_illegal_inputs_raise_and_poison_the_machine() -> None:
 def test_credentials_stay_out_of_requests_reprs() -> None:
     run = drive(machine(api_key="hf_supersecret"), [mapping_ok, stream_ok])
     assert all("hf_supersecret" not in repr(r) for r in run.requests)
+
+
+@given(
+    mapping_cuts=st.lists(st.integers(0, len(MAPPING)), max_size=8),
+    stream_cuts=st.lists(st.integers(0, len(STREAM)), max_size=20),
+)
+def test_same_events_however_the_bodies_are_cut(
+    mapping_cuts: list[int], stream_cuts: list[int]
+) -> None:
+    whole = drive(machine(), [mapping_ok, stream_ok])
+    mapping = Scripted(200, (), cut(MAPPING, mapping_cuts))
+    answer = Scripted(200, (), cut(STREAM, stream_cuts))
+    run = drive(machine(), [mapping, answer])
+    assert run.error is None
+    assert run.events == whole.events
+    assert [r.url for r in run.requests] == [r.url for r in whole.requests]
