@@ -609,3 +609,11 @@ def test_token_cookie_is_optional() -> None:
     run = drive(machine(token=None), [created(), ok(V2_NEW), streamed(STREAM_2026)])
     assert run.error is None
     assert all(r.header("Cookie") == f"hf-chat={HF_CHAT}" for r in run.requests)
+
+
+def test_v2_403_is_missing_auth_like_the_legacy_error_node() -> None:
+    body = b'{"message":"You don\'t have access to this conversation."}'
+    run = drive(machine(), [created(), error(403, body)])
+    assert isinstance(run.error, MissingAuthError)
+    assert run.error.status == 403
+    assert "HF_CHAT_COOKIE" in str(run.error)
