@@ -12,6 +12,7 @@ __all__ = [
     "FormPart",
     "HttpRequest",
     "encode_multipart",
+    "first_header",
     "join_url",
     "json_body",
     "query_string",
@@ -41,11 +42,7 @@ class HttpRequest:
 
     def header(self, name: str) -> str | None:
         """The first value of header ``name`` (case-insensitive), or ``None``."""
-        wanted = name.lower()
-        for key, value in self.headers:
-            if key.lower() == wanted:
-                return value
-        return None
+        return first_header(self.headers, name)
 
     def is_secret(self, name: str) -> bool:
         """Whether header ``name`` carries a credential."""
@@ -63,6 +60,15 @@ class HttpRequest:
 def json_body(value: object) -> bytes:
     """``value`` as compact UTF-8 JSON, the way ``JSON.stringify`` writes it in a browser."""
     return json.dumps(value, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+
+
+def first_header(headers: Iterable[tuple[str, str]], name: str) -> str | None:
+    """The first value of header ``name`` in ``headers`` (case-insensitive), or ``None``."""
+    wanted = name.lower()
+    for key, value in headers:
+        if key.lower() == wanted:
+            return value
+    return None
 
 
 def join_url(base_url: str, path: str) -> str:

@@ -11,7 +11,7 @@ from typing import Protocol, TypeAlias
 
 import attrs
 
-from codec.http import HttpRequest
+from codec.http import HttpRequest, first_header
 
 __all__ = ["BodyChunk", "BodyEnded", "ResponseEvent", "ResponseStarted", "Transport"]
 
@@ -26,11 +26,7 @@ class ResponseStarted:
 
     def header(self, name: str) -> str | None:
         """The first value of header ``name`` (case-insensitive), or ``None``."""
-        wanted = name.lower()
-        for key, value in self.headers:
-            if key.lower() == wanted:
-                return value
-        return None
+        return first_header(self.headers, name)
 
 
 @attrs.frozen(slots=True, repr=False)
