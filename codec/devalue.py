@@ -605,8 +605,8 @@ def check_new_key(container: set[object] | dict[object, object], key: object, wh
     cannot be held at all.
     """
     try:
-        present = key in container
+        hash(key)  # not `key in container`: a set looks up a set member as a frozenset
     except TypeError:
         raise CodecError(f"{what} of type {type(key).__name__} cannot be held by Python") from None
-    if present:
+    if key in container:
         raise CodecError(f"{what} {key!r} collides with an equal Python value")

@@ -385,6 +385,8 @@ def test_set_members_python_cannot_hold() -> None:
         unflatten([["Set", 1, 2], 1, True])  # distinct in JavaScript, equal in Python
     with pytest.raises(CodecError, match="Map key of type list"):
         unflatten([["Map", 1, 1], []])
+    with pytest.raises(CodecError, match="Set member of type set"):
+        unflatten([["Set", 0]])  # a Set holding itself: `in` alone would not notice
 
 
 # --- Bad input ---------------------------------------------------------------------------------
