@@ -6,6 +6,8 @@ from collections.abc import Mapping
 
 import attrs
 
+from codec.errorkinds import ErrorKind
+
 __all__ = ["OperationInfo", "StreamInfo"]
 
 
@@ -13,8 +15,8 @@ __all__ = ["OperationInfo", "StreamInfo"]
 class OperationInfo:
     """One operation of a spec.
 
-    ``errors`` maps an HTTP status to an error kind (``auth``, ``payment``,
-    ``rate_limit``, ...); ``stream`` names the stream the response carries;
+    ``errors`` maps an HTTP status to an error kind (:mod:`codec.errorkinds`);
+    ``stream`` names the stream the response carries;
     ``since``/``until`` bound the era (ISO dates) in which the service had it.
     """
 
@@ -23,7 +25,7 @@ class OperationInfo:
     path: str
     response: str
     stream: str | None = None
-    errors: Mapping[int, str] = attrs.field(factory=dict)
+    errors: Mapping[int, ErrorKind] = attrs.field(factory=dict)
     since: str | None = None
     until: str | None = None
 

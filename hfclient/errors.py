@@ -7,29 +7,36 @@ not echo tokens back.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 
 import attrs
 
+from codec.errorkinds import ERROR_KINDS, ErrorKind
 from codec.errors import CodecError
 
 __all__ = [
+    "ERROR_CLASSES",
     "AllProvidersFailedError",
     "ConnectError",
     "DecodeError",
     "FixtureMissError",
+    "ForbiddenError",
     "HTTPStatusError",
     "HfClientError",
     "IncompleteStreamError",
+    "InvalidRequestError",
     "LocalProtocolError",
     "MissingAuthError",
     "ModelNotSupportedError",
+    "NotFoundError",
+    "OverloadedError",
     "PaymentRequiredError",
     "ProviderAttempt",
     "ProxyError",
     "RateLimitError",
     "ReadError",
     "RemoteProtocolError",
+    "ServerError",
     "StreamServiceError",
     "TransportError",
     "TransportTimeout",
@@ -134,6 +141,26 @@ class ModelNotSupportedError(HTTPStatusError):
     """The model is unknown, retired, or served by no provider for chat."""
 
 
+class ForbiddenError(HTTPStatusError):
+    """HTTP 403 where the service means it: the credential may not do this."""
+
+
+class NotFoundError(HTTPStatusError):
+    """HTTP 404 or 410: no such resource (a conversation, a file), or a retired host."""
+
+
+class InvalidRequestError(HTTPStatusError):
+    """HTTP 400, 413 or 422: the service refused the request as it was sent."""
+
+
+class ServerError(HTTPStatusError):
+    """HTTP 5xx: the service failed; retrying later may help."""
+
+
+class OverloadedError(ServerError):
+    """HTTP 503 (or an in-band "overloaded"): the service or model is busy or still loading."""
+
+
 @attrs.frozen(slots=True)
 class ProviderAttempt:
     """One provider the router client tried, and how it failed."""
@@ -217,3 +244,9 @@ class FixtureMissError(HfClientError):
         if not self.near_misses:
             return message
         return message + "\nnear misses:\n" + "\n".join(f"  {m}" for m in self.near_misses)
+
+
+ERROR_CLASSES: Mapping[ErrorKind, type[HTTPStatusError]] = {
+    kind: globals()[info.error_class] for kind, info in ERROR_KINDS.items()
+}
+"""The class raised for each error kind (``codec.errorkinds`` names it)."""

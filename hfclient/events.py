@@ -6,12 +6,15 @@ events themselves stay reachable through ``codec.<service>.iter_events``.
 
 from __future__ import annotations
 
-from typing import Literal, TypeAlias
+from typing import TypeAlias
 
 import attrs
 
+from codec.errorkinds import ErrorKind
+
 __all__ = [
     "Conversation",
+    "ErrorKind",
     "Event",
     "File",
     "Finished",
@@ -32,9 +35,8 @@ __all__ = [
     "Usage",
 ]
 
-ServiceErrorKind: TypeAlias = Literal[
-    "auth", "payment", "rate_limit", "overloaded", "validation", "model_not_supported", "unknown"
-]
+ServiceErrorKind: TypeAlias = ErrorKind
+"""The kinds of ``ServiceError.kind``: ``codec.errorkinds.ErrorKind``, the one vocabulary."""
 
 
 @attrs.frozen(slots=True)
@@ -180,9 +182,14 @@ class Finished:
 
 @attrs.frozen(slots=True)
 class Unknown:
-    """A wire event with no unified meaning, kept whole (``raw``) instead of dropped."""
+    """A wire event with no unified meaning, kept whole (``raw``) instead of dropped.
+
+    ``reason`` is ``None`` for an event type the spec does not know, else why a
+    known type's payload did not fit its spec (as the codec said it).
+    """
 
     raw: object
+    reason: str | None = None
 
 
 Event: TypeAlias = (

@@ -28,6 +28,7 @@ from hfclient.events import (
     TextSnapshot,
     Title,
     ToolCall,
+    Unknown,
     Usage,
 )
 from tests.framing_helpers import bytewise, cut
@@ -292,3 +293,20 @@ def test_decoder_refuses_input_after_an_error() -> None:
 def test_unknown_service_is_a_clear_error() -> None:
     with pytest.raises(ValueError, match="unknown service 'openai'"):
         list(decode_stream("openai", []))  # type: ignore[arg-type]
+
+
+def test_unknown_keeps_the_codec_reason() -> None:
+    # A known type whose required field does not fit: the user sees why, not only the raw.
+    body = b'{"type":"stream","token":5}\n{"type":"finalAnswer","text":""}\n'
+    events = list(decode_stream("huggingchat", [body]))
+    unknown = [e for e in events if isinstance(e, Unknown)]
+    assert len(unknown) == 1
+    assert unknown[0].raw == {"type": "stream", "token": 5}
+    assert unknown[0].reason is not None
+    assert "token" in unknown[0].reason
+
+
+def test_unknown_type_has_no_reason() -> None:
+    body = b'{"type":"brandNew","x":1}\n{"type":"finalAnswer","text":""}\n'
+    events = list(decode_stream("huggingchat", [body]))
+    assert events[0] == Unknown({"type": "brandNew", "x": 1}, None)

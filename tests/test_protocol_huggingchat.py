@@ -11,11 +11,11 @@ import pytest
 from codec.http import HttpRequest
 from hfclient.errors import (
     DecodeError,
-    HTTPStatusError,
     IncompleteStreamError,
     LocalProtocolError,
     MissingAuthError,
     ModelNotSupportedError,
+    NotFoundError,
     RateLimitError,
     RemoteProtocolError,
 )
@@ -489,13 +489,13 @@ def test_error_node_403_in_legacy_data_is_missing_auth() -> None:
     node = {"type": "error", "error": {"message": "Conversation not found."}, "status": 404}
     body = json.dumps({"type": "data", "nodes": [{"type": "skip"}, node]}).encode()
     run = drive(machine(era="legacy"), [created(LEGACY_ID), ok(body)])
-    assert type(run.error) is HTTPStatusError
+    assert type(run.error) is NotFoundError
     assert run.error.status == 404
 
 
 def test_v2_errors_and_a_body_without_messages() -> None:
     run = drive(machine(), [created(), error(404, b'{"message":"Conversation not found."}')])
-    assert type(run.error) is HTTPStatusError
+    assert type(run.error) is NotFoundError
     assert run.error.message == "Conversation not found."
     empty = b'{"json":{"messages":[],"title":"New Chat"}}'
     run = drive(machine(), [created(), ok(empty)])

@@ -7,29 +7,15 @@ import json
 from typing import Final
 
 from codec.specinfo import OperationInfo
-from hfclient.errors import (
-    HTTPStatusError,
-    MissingAuthError,
-    ModelNotSupportedError,
-    PaymentRequiredError,
-    RateLimitError,
-)
+from hfclient.errors import ERROR_CLASSES, HTTPStatusError, MissingAuthError
 from hfclient.exchange import ResponseStarted
 from hfclient.translate.errors import error_kind
 
-__all__ = ["error_for_status", "retry_after_seconds", "server_message"]
+__all__ = ["error_class", "error_for_status", "retry_after_seconds", "server_message"]
 
 # Error bodies are read up to this size; the rest is not needed for a message.
 ERROR_BODY_LIMIT: Final = 64 * 1024
 _MESSAGE_LIMIT: Final = 500
-
-_CLASS_BY_KIND: Final[dict[str, type[HTTPStatusError]]] = {
-    "auth": MissingAuthError,
-    "forbidden": HTTPStatusError,
-    "payment": PaymentRequiredError,
-    "rate_limit": RateLimitError,
-    "model_not_supported": ModelNotSupportedError,
-}
 
 
 def server_message(body: bytes) -> str:
@@ -76,6 +62,15 @@ def retry_after_seconds(value: str | None, *, now: float) -> float | None:
     return max(seconds, 0.0) if seconds == seconds else None  # NaN is no answer
 
 
+def error_class(
+    operation: OperationInfo, status: int | None, message: str
+) -> type[HTTPStatusError]:
+    """The class for an error ``operation`` reported with ``status`` and ``message``:
+    the spec's status map for the operation, else the status and the message."""
+    mapped = operation.errors.get(status) if status is not None else None
+    return ERROR_CLASSES[mapped or error_kind(status=status, message=message)]
+
+
 def error_for_status(
     operation: OperationInfo,
     response: ResponseStarted,
@@ -92,10 +87,7 @@ def error_for_status(
     say what to provide.
     """
     message = server_message(body)
-    kind = operation.errors.get(response.status) or error_kind(
-        status=response.status, message=message
-    )
-    cls = _CLASS_BY_KIND.get(kind, HTTPStatusError)
+    cls = error_class(operation, response.status, message)
     if cls is MissingAuthError and hint:
         message = f"{message} ({hint})"
     return cls(

@@ -47,7 +47,6 @@ from hfclient.decoding import StreamDecoder
 from hfclient.errors import (
     DecodeError,
     HfClientError,
-    HTTPStatusError,
     LocalProtocolError,
     MissingAuthError,
     ModelNotSupportedError,
@@ -62,7 +61,12 @@ from hfclient.protocol._prompt import (
     trailing_user_text,
 )
 from hfclient.protocol._prompt import format_prompt as _format_prompt
-from hfclient.protocol._status import ERROR_BODY_LIMIT, error_for_status, server_message
+from hfclient.protocol._status import (
+    ERROR_BODY_LIMIT,
+    error_class,
+    error_for_status,
+    server_message,
+)
 from hfclient.translate.huggingchat import HuggingChatTranslator
 
 __all__ = ["AUTH_HINT", "Attachment", "Era", "HuggingChatMachine", "format_prompt"]
@@ -387,12 +391,12 @@ class HuggingChatMachine(Machine):
 
     @staticmethod
     def _remote_error(error: RemoteDataError, body: bytes) -> HfClientError:
-        # An error node inside a 200 body (§2.4, §4.5 step 3): 403 is a session problem.
-        if error.status in (401, 403):
-            return MissingAuthError(
-                f"{error.message} ({AUTH_HINT})", status=error.status, body=body[:ERROR_BODY_LIMIT]
-            )
-        return HTTPStatusError(error.message, status=error.status, body=body[:ERROR_BODY_LIMIT])
+        # An error node inside a 200 body (§2.4, §4.5 step 3): the spec's status map says
+        # what it means, as for an error status (403 is a session problem).
+        status = error.status
+        cls = error_class(OPERATIONS["get_conversation_data"], status, error.message)
+        message = f"{error.message} ({AUTH_HINT})" if cls is MissingAuthError else error.message
+        return cls(message, status=status, body=body[:ERROR_BODY_LIMIT])
 
     def _on_error_status(self, exchange: Exchange, body: bytes) -> None:
         response = exchange.response

@@ -4,26 +4,13 @@ from __future__ import annotations
 
 from typing import Final
 
-from hfclient.events import ServiceErrorKind
+from codec.errorkinds import ErrorKind, kind_for_status
 
 __all__ = ["error_kind"]
 
-_BY_STATUS: Final[dict[int, ServiceErrorKind]] = {
-    400: "validation",
-    401: "auth",
-    402: "payment",
-    403: "auth",
-    404: "model_not_supported",
-    410: "model_not_supported",
-    413: "validation",
-    422: "validation",
-    429: "rate_limit",
-    503: "overloaded",
-    529: "overloaded",
-}
 # Phrases the services put in their messages (protocol notes: huggingchat.md
 # §2.6, §3.3; hf-inference.md §4.2, §5.3; hailuo.md §10), checked in order.
-_BY_PHRASE: Final[tuple[tuple[str, ServiceErrorKind], ...]] = (
+_BY_PHRASE: Final[tuple[tuple[str, ErrorKind], ...]] = (
     ("too many messages", "rate_limit"),
     ("sending too many", "rate_limit"),
     ("messages before login", "rate_limit"),
@@ -41,7 +28,7 @@ _BY_PHRASE: Final[tuple[tuple[str, ServiceErrorKind], ...]] = (
     ("not supported", "model_not_supported"),
     ("validation", "validation"),
 )
-_BY_ERROR_TYPE: Final[dict[str, ServiceErrorKind]] = {
+_BY_ERROR_TYPE: Final[dict[str, ErrorKind]] = {
     "validation": "validation",
     "overloaded": "overloaded",
     "rate_limit_exceeded": "rate_limit",
@@ -53,14 +40,19 @@ _BY_ERROR_TYPE: Final[dict[str, ServiceErrorKind]] = {
 
 def error_kind(
     *, status: int | None = None, message: str = "", error_type: str | None = None
-) -> ServiceErrorKind:
-    """The kind of an error from its HTTP status, its wire type, or failing both, its message."""
-    if status is not None and status in _BY_STATUS:
-        return _BY_STATUS[status]
+) -> ErrorKind:
+    """The kind of an error from its HTTP status, its wire type, or failing both, its message.
+
+    A status that only says "the server failed" (5xx) gives way to a more
+    precise wire type or message ("Model is overloaded" inside a 500).
+    """
+    by_status = kind_for_status(status) if status is not None else "unknown"
+    if by_status not in ("server", "unknown"):
+        return by_status
     if error_type is not None and error_type in _BY_ERROR_TYPE:
         return _BY_ERROR_TYPE[error_type]
     lowered = message.lower()
     for phrase, kind in _BY_PHRASE:
         if phrase in lowered:
             return kind
-    return "unknown"
+    return by_status

@@ -57,7 +57,7 @@ class HailuoTranslator:
         if isinstance(event, WireUnknown):
             if _is_heartbeat(event.raw):
                 return []
-            return [Unknown(event.raw)]
+            return [Unknown(event.raw, event.reason)]
         if isinstance(event, wire.CloseChunk):
             self._closed = True
             return self._check(event.status_info, event) if event.status_info else []

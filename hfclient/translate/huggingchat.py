@@ -130,7 +130,7 @@ class HuggingChatTranslator:
             url = self._file_url(update.sha) if self._file_url else None
             return [File(update.name, update.mime, update.sha, url)]
         if isinstance(update, WireUnknown):
-            return [Unknown(update.raw)]
+            return [Unknown(update.raw, update.reason)]
         return [Unknown(update)]
 
 

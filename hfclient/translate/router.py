@@ -76,7 +76,7 @@ class RouterTranslator:
             self._failed = True
             return [self._error(event)]
         if isinstance(event, WireUnknown):
-            return [Unknown(event.raw)]
+            return [Unknown(event.raw, event.reason)]
         return [Unknown(event)]
 
     def finish(self) -> list[Event]:

@@ -12,6 +12,7 @@ from typing import Any
 
 import yaml
 
+import codec.errorkinds
 from tools.codegen.types import (
     DictOf,
     ListOf,
@@ -24,20 +25,7 @@ from tools.codegen.types import (
     type_refs,
 )
 
-ERROR_KINDS = frozenset(
-    {
-        "auth",
-        "forbidden",
-        "payment",
-        "not_found",
-        "validation",
-        "model_not_supported",
-        "gone",
-        "rate_limit",
-        "overloaded",
-        "server",
-    }
-)
+ERROR_KINDS = frozenset(k for k in codec.errorkinds.ERROR_KINDS if k != "unknown")
 
 # Names a generated module imports or defines itself: a spec class must not take them.
 RESERVED_CLASS_NAMES = frozenset(
