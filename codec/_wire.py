@@ -6,9 +6,18 @@ from collections.abc import Iterator, Mapping
 from typing import Any, Final, NoReturn
 
 from codec.errors import CodecError
-from codec.values import UNSET
+from codec.values import UNSET, Mismatched
 
-__all__ = ["NO_EXTRA", "Mismatch", "extra_keys", "kind_name", "not_an_object", "pad_utf16"]
+__all__ = [
+    "NO_EXTRA",
+    "Mismatch",
+    "expected_kind",
+    "extra_keys",
+    "kind_name",
+    "mismatched",
+    "not_an_object",
+    "pad_utf16",
+]
 
 
 class _NoExtra(Mapping[str, Any]):
@@ -40,7 +49,26 @@ class Mismatch(CodecError):
     """
 
     def __init__(self, field: str, expected: str, value: object) -> None:
-        super().__init__(f"field {field!r}: expected {expected}, got {kind_name(value)}")
+        super().__init__(f"field {field!r}: {expected_kind(expected, value)}")
+
+
+def mismatched(
+    into: dict[str, Mismatched] | None, key: str, value: object, reason: str
+) -> dict[str, Mismatched]:
+    """``into`` (a new dict if ``None``) with ``value`` kept under its wire ``key``.
+
+    For an optional field whose value does not fit: the generated ``from_wire``
+    leaves the field ``UNSET`` and keeps the value here, instead of failing.
+    """
+    if into is None:
+        into = {}
+    into[key] = Mismatched(value, reason)
+    return into
+
+
+def expected_kind(kind: str, value: object) -> str:
+    """The reason for a value that is not of ``kind``, as ``Mismatch`` words it."""
+    return f"expected {kind}, got {kind_name(value)}"
 
 
 def not_an_object(field: str, record: str, value: object) -> NoReturn:

@@ -1,4 +1,4 @@
-"""Values every generated codec shares: the ``UNSET`` marker and ``Unknown``."""
+"""Values every generated codec shares: ``UNSET``, ``Unknown`` and ``Mismatched``."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ from typing import Final, Literal
 
 import attrs
 
-__all__ = ["UNSET", "Unknown", "Unset"]
+__all__ = ["UNSET", "Mismatched", "Unknown", "Unset"]
 
 
 class Unset(enum.Enum):
@@ -34,8 +34,22 @@ class Unknown:
 
     ``raw`` is the decoded JSON value, or the :class:`~codec.framing.ServerSentEvent`
     for an SSE event of an unknown name. ``reason`` is ``None`` for a tag the
-    spec does not know, else why a known tag's payload did not fit its spec.
+    spec does not know, else why a known tag's payload did not fit its spec;
+    ``record`` then names the record class the tag called for.
     """
 
     raw: object
     reason: str | None = None
+    record: str | None = None
+
+
+@attrs.frozen(slots=True)
+class Mismatched:
+    """An optional field's wire value that did not fit its spec, kept beside the record.
+
+    The field itself stays ``UNSET``, so the rest of the record (the text, the
+    finish reason) still decodes; ``reason`` says what was expected.
+    """
+
+    value: object
+    reason: str

@@ -42,8 +42,6 @@ def test_non_objects_become_unknown_with_a_reason(raw: object) -> None:
     [
         ({"type": "stream", "token": 5}, "field 'token': expected str, got int"),
         ({"type": "title"}, "field 'title': expected str, got nothing (absent)"),
-        ({"type": "status", "status": "error", "statusCode": "500"}, "field 'statusCode'"),
-        ({"type": "finalAnswer", "text": "x", "interrupted": 0}, "expected bool, got int"),
         ({"type": "tool", "subtype": "eta", "uuid": "u", "eta": True}, "expected float"),
         ({"type": "tool", "subtype": "result", "uuid": "u"}, "field 'result'"),
         (
@@ -63,6 +61,34 @@ def test_known_tag_that_does_not_fit_says_why(raw: dict[str, object], reason: st
     assert event.raw is raw
     assert event.reason is not None
     assert reason in event.reason
+
+
+@pytest.mark.parametrize(
+    ("raw", "key", "reason"),
+    [
+        (
+            {"type": "status", "status": "error", "statusCode": "500"},
+            "statusCode",
+            "expected int, got str",
+        ),
+        ({"type": "finalAnswer", "text": "x", "interrupted": 0}, "interrupted", "expected bool"),
+        (
+            {"type": "finalAnswer", "text": "x", "webSources": [{"title": "t"}]},
+            "webSources",
+            "field 'uri'",
+        ),
+    ],
+)
+def test_optional_field_that_does_not_fit_is_kept_aside(
+    raw: dict[str, object], key: str, reason: str
+) -> None:
+    # The record survives (its text, its status); the odd value waits in mismatched.
+    event = hc.decode_message_updates(raw)
+    assert not isinstance(event, Unknown)
+    assert set(event.mismatched) == {key}
+    assert event.mismatched[key].value == raw[key]
+    assert reason in event.mismatched[key].reason
+    assert event.to_wire() == raw
 
 
 def test_absent_is_not_null() -> None:

@@ -1,4 +1,8 @@
-"""Generate ``codec/_generated/<service>.py`` from ``spec/<service>.yaml``.
+"""Generate ``codec/_generated/<service>.py`` and its translation from ``spec/<service>.yaml``.
+
+The codec module holds the wire records, stream decoders and request
+builders; ``hfclient/translate/_generated/<service>.py`` the spec's
+``unified`` rules, wire events to :mod:`hfclient.events`.
 
 By default it checks: it renders every spec and exits 1, with a diff, when a
 committed file differs. ``--update`` writes the files instead. The output
@@ -20,10 +24,11 @@ if __package__ in (None, ""):  # run as a script: make the repository importable
 
 from tools.codegen.model import Loader, Problem, Spec, SpecProblems
 from tools.codegen.render import ModuleRenderer
+from tools.codegen.render_unified import UnifiedRenderer
 
 ROOT = Path(__file__).resolve().parent.parent
 SPEC_DIR = ROOT / "spec"
-OUT_DIR = ROOT / "codec" / "_generated"
+OUT_DIRS = ("codec/_generated", "hfclient/translate/_generated")
 
 
 def load_spec(path: Path) -> Spec:
@@ -31,12 +36,13 @@ def load_spec(path: Path) -> Spec:
 
 
 def render_all(spec_dir: Path = SPEC_DIR) -> tuple[dict[str, str], list[Problem]]:
-    """Render every spec; return {output file name: text} and all problems found."""
+    """Render every spec; return {output path (from the root): text} and all problems found."""
     outputs: dict[str, str] = {}
     problems: list[Problem] = []
     for path in sorted(spec_dir.glob("*.yaml")):
         try:
             spec = load_spec(path)
+            translation = UnifiedRenderer(spec).render()
         except SpecProblems as exc:
             problems += [
                 Problem(f"{path.name}: {p.where}", p.message, p.severity) for p in exc.problems
@@ -47,7 +53,8 @@ def render_all(spec_dir: Path = SPEC_DIR) -> tuple[dict[str, str], list[Problem]
                 Problem(path.name, f"service {spec.service!r} must match the file name")
             )
             continue
-        outputs[f"{spec.service}.py"] = ModuleRenderer(spec).render()
+        outputs[f"codec/_generated/{spec.service}.py"] = ModuleRenderer(spec).render()
+        outputs[f"hfclient/translate/_generated/{spec.service}.py"] = translation
     return outputs, problems
 
 
@@ -63,27 +70,32 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 2
     stale = []
     for name, text in outputs.items():
-        target = OUT_DIR / name
+        target = ROOT / name
         current = target.read_text() if target.exists() else ""
         if current == text:
             continue
         if args.update:
             target.write_text(text)
-            print(f"wrote codec/_generated/{name}")
+            print(f"wrote {name}")
         else:
             stale.append(name)
             sys.stdout.writelines(
                 difflib.unified_diff(
                     current.splitlines(keepends=True),
                     text.splitlines(keepends=True),
-                    f"codec/_generated/{name} (committed)",
-                    f"codec/_generated/{name} (from spec)",
+                    f"{name} (committed)",
+                    f"{name} (from spec)",
                 )
             )
-    expected = set(outputs) | {"__init__.py"}
-    strays = sorted(p.name for p in OUT_DIR.glob("*.py") if p.name not in expected)
+    expected = set(outputs) | {f"{d}/__init__.py" for d in OUT_DIRS}
+    strays = sorted(
+        f"{d}/{p.name}"
+        for d in OUT_DIRS
+        for p in (ROOT / d).glob("*.py")
+        if f"{d}/{p.name}" not in expected
+    )
     for name in strays:
-        print(f"codec/_generated/{name} has no spec", file=sys.stderr)
+        print(f"{name} has no spec", file=sys.stderr)
     if stale or strays:
         if stale:
             print(

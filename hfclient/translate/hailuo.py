@@ -2,72 +2,43 @@
 
 from __future__ import annotations
 
-import json
-
 from codec import hailuo as wire
-from codec._generated.hailuo import END_IS_END
-from codec.framing import ServerSentEvent
-from codec.values import Unknown as WireUnknown
 from hfclient.errors import IncompleteStreamError
 from hfclient.events import (
     Conversation,
     Event,
     Finished,
-    ServiceError,
     Source,
     Sources,
     TextDelta,
     TextSnapshot,
     Title,
-    Unknown,
 )
-from hfclient.translate.errors import error_kind
+from hfclient.translate._base import RuleTranslator
+from hfclient.translate._generated.hailuo import translate_chat_events
 
 __all__ = ["HailuoTranslator"]
 
-# The heartbeat event is type 3 and carries no answer (§8.2: exempt from the
-# statusInfo check; "heart" in hailuo-free-api's fix).
-_HEARTBEAT_TYPE = 3
 
-
-class HailuoTranslator:
+class HailuoTranslator(RuleTranslator):
     """Translates one answer stream; complete at ``close_chunk`` or the final message.
 
-    ``content`` is cumulative: it becomes ``TextDelta``\\ s, or a
-    ``TextSnapshot`` when the service rewrote what was already given out; a
-    trailing U+FFFD is held back until the next content replaces it. Any
-    event whose ``statusInfo.code`` is not 0 is a ``ServiceError`` and ends
-    the answer (§10).
+    The spec's rules (``spec/hailuo.yaml``) drop heartbeats, end the answer
+    and report any ``statusInfo.code`` other than 0 as a ``ServiceError``
+    (§10), by the data's ``type`` whatever the SSE event is named. The hooks
+    here turn cumulative content into ``TextDelta``\\ s, or a ``TextSnapshot``
+    when the service rewrote what was already given out; a trailing U+FFFD is
+    held back until the next content replaces it.
     """
 
     def __init__(self) -> None:
+        super().__init__()
         self._text = wire.CumulativeText()
-        self._final: str | None = None
-        self._closed = False
-        self._failed = False
         self._sources_given = False
-
-    @property
-    def complete(self) -> bool:
-        """Whether the end signal came (``close_chunk``, ``isEnd == 0``, or an error)."""
-        return self._closed or self._failed or self._final is not None
 
     def feed(self, event: object) -> list[Event]:
         """Translate one decoded SSE event."""
-        if isinstance(event, WireUnknown):
-            if _is_heartbeat(event.raw):
-                return []
-            return [Unknown(event.raw, event.reason)]
-        if isinstance(event, wire.CloseChunk):
-            self._closed = True
-            return self._check(event.status_info, event) if event.status_info else []
-        if isinstance(event, wire.SendResult):
-            return self._check(event.status_info, event) or self._sent(event)
-        if isinstance(event, wire.MessageResult):
-            return self._check(event.status_info, event) or self._message(event.data)
-        if isinstance(event, wire.FollowUpQuestionResult):
-            return self._check(event.status_info, event) or self._follow_up(event.data)
-        return [Unknown(event)]
+        return translate_chat_events(self, event)
 
     def finish(self) -> list[Event]:
         """End of body: held-back text and ``Finished``; or IncompleteStreamError."""
@@ -75,22 +46,15 @@ class HailuoTranslator:
             raise IncompleteStreamError(
                 "the Hailuo stream ended before close_chunk or the final message"
             )
-        if self._failed:
+        if self.failed:
             return []
         events: list[Event] = self._pieces(self._text.finish())
-        return [
-            *events,
-            Finished("stop", self._final if self._final is not None else self._text.text),
-        ]
+        return [*events, Finished("stop", self._text.text)]
 
-    def _check(self, status: object, event: object) -> list[Event]:
-        if not isinstance(status, wire.StatusInfo) or status.code == 0:
-            return []
-        self._failed = True
-        message = status.message if isinstance(status.message, str) else f"code {status.code}"
-        return [ServiceError(error_kind(message=message), message, raw=event)]
+    # Hooks the spec names.
 
-    def _sent(self, event: wire.SendResult) -> list[Event]:
+    def sent(self, event: wire.SendResult) -> list[Event]:
+        """The chat id (to continue the chat) and the title of a new chat."""
         if not isinstance(event.data, wire.SendResultData):
             return []
         sent = event.data.send_result
@@ -100,19 +64,20 @@ class HailuoTranslator:
         events.append(Conversation("hailuo", chat_id=str(sent.chat_id)))
         return events
 
-    def _message(self, data: object) -> list[Event]:
+    def message(self, event: wire.MessageResult) -> list[Event]:
+        """The cumulative answer so far, as what it adds."""
+        data = event.data
         if not isinstance(data, wire.MessageResultData):
             return []
         result = data.message_result
         if not isinstance(result, wire.MessageContent):
             return []
         events = self._pieces(self._text.update(result.content))
-        if result.is_end == END_IS_END:
-            self._final = result.content
         return events + self._sources(result.extra_data, data.extra_data)
 
-    def _follow_up(self, data: object) -> list[Event]:
-        # It repeats the final text (§8.2); only its references are new.
+    def follow_up(self, event: wire.FollowUpQuestionResult) -> list[Event]:
+        """Follow-up suggestions: they repeat the final text (§8.2); only references are new."""
+        data = event.data
         if not isinstance(data, wire.MessageResultData):
             return []
         result = data.message_result
@@ -150,13 +115,3 @@ def _link_details(extra: object) -> tuple[Source, ...]:
         for link in links
         if isinstance(link, dict) and isinstance(link.get("url"), str)
     )
-
-
-def _is_heartbeat(raw: object) -> bool:
-    if not isinstance(raw, ServerSentEvent):
-        return False
-    try:
-        data = json.loads(raw.data)
-    except ValueError:
-        return False
-    return isinstance(data, dict) and data.get("type") == _HEARTBEAT_TYPE

@@ -1,4 +1,10 @@
-"""HuggingChat message updates to unified events (protocols/huggingchat.md §3)."""
+"""HuggingChat message updates to unified events (protocols/huggingchat.md §3).
+
+The spec's ``unified`` rules (``spec/huggingchat.yaml``) say what each update
+means; this module holds the hooks they name, for what needs state: answer
+tokens split at ``<think>``, the final answer, the provider that may come
+late, tool calls and files.
+"""
 
 from __future__ import annotations
 
@@ -7,7 +13,6 @@ from collections.abc import Callable
 
 from codec import huggingchat as wire
 from codec.values import UNSET
-from codec.values import Unknown as WireUnknown
 from hfclient.errors import IncompleteStreamError
 from hfclient.events import (
     Event,
@@ -15,23 +20,22 @@ from hfclient.events import (
     Finished,
     ProviderInfo,
     ReasoningDelta,
-    ReasoningStatus,
-    ServiceError,
     Source,
     Sources,
     Status,
-    Title,
+    TextDelta,
     ToolCall,
     ToolResult,
-    Unknown,
 )
-from hfclient.translate.errors import error_kind
+from hfclient.translate._base import RuleTranslator
+from hfclient.translate._generated.huggingchat import translate_message_updates
+from hfclient.translate._rules import text
 from hfclient.translate.think import ThinkSplitter, strip_think
 
 __all__ = ["HuggingChatTranslator"]
 
 
-class HuggingChatTranslator:
+class HuggingChatTranslator(RuleTranslator):
     """Translates one answer stream; complete at ``finalAnswer`` or a ``status: error``.
 
     ``file_url`` builds the download URL of a generated file from its sha
@@ -41,41 +45,17 @@ class HuggingChatTranslator:
     """
 
     def __init__(self, *, file_url: Callable[[str], str] | None = None) -> None:
+        super().__init__()
         self._file_url = file_url
         self._think = ThinkSplitter()
         self._final: wire.FinalAnswer | None = None
-        self._failed = False
+        self._answer: list[str] = []  # the answer's text, should finalAnswer not fit
         self._provider: str | None = None
         self._model: str | None = None
 
-    @property
-    def complete(self) -> bool:
-        """Whether the end signal (``finalAnswer`` or an error status) has come."""
-        return self._final is not None or self._failed
-
     def feed(self, update: object) -> list[Event]:
         """Translate one decoded message update."""
-        if isinstance(update, wire.Stream):
-            return list(self._think.feed(update.token))
-        if isinstance(update, wire.Status):
-            return self._status(update)
-        if isinstance(update, wire.Title):
-            return [Title(update.title)]
-        if isinstance(update, wire.ReasoningStream):
-            return [ReasoningDelta(update.token)] if update.token else []
-        if isinstance(update, wire.ReasoningStatus):
-            return [ReasoningStatus(update.status)]
-        if isinstance(update, wire.FinalAnswer):
-            self._final = update
-            events: list[Event] = list(self._think.flush())
-            if update.web_sources:
-                events.append(
-                    Sources(tuple(Source(s.uri, _text(s.title)) for s in update.web_sources))
-                )
-            return events
-        if isinstance(update, wire.RouterMetadata):
-            return self._router(update)
-        return self._other(update)
+        return translate_message_updates(self, update)
 
     def finish(self) -> list[Event]:
         """End of body: ``Finished``, or :class:`IncompleteStreamError` if no end signal came."""
@@ -83,74 +63,72 @@ class HuggingChatTranslator:
             raise IncompleteStreamError(
                 "the HuggingChat stream ended before finalAnswer or an error status"
             )
-        if self._final is None:
+        if self.failed:
             return []
+        events: list[Event] = self._split(self._think.flush())
+        if self._final is None:  # a finalAnswer that did not fit: the tokens are the answer
+            return [*events, Finished("stop", "".join(self._answer))]
         reason = "interrupted" if self._final.interrupted is True else "stop"
-        return [Finished(reason, strip_think(self._final.text))]
+        return [*events, Finished(reason, strip_think(self._final.text))]
 
-    def _status(self, update: wire.Status) -> list[Event]:
-        if update.status == "keepAlive":
-            return []  # about ten a second; they only prove the stream is alive (§3.1)
-        if update.status == "error":
-            self._failed = True
-            message = _text(update.message) or "generation failed"
-            status = update.status_code if isinstance(update.status_code, int) else None
-            return [ServiceError(error_kind(status=status, message=message), message, raw=update)]
-        return [Status(update.status, _text(update.message))]
+    def _split(self, pieces: list[ReasoningDelta | TextDelta]) -> list[Event]:
+        self._answer.extend(p.text for p in pieces if isinstance(p, TextDelta))
+        return list(pieces)
 
-    def _router(self, update: wire.RouterMetadata) -> list[Event]:
-        # The provider may arrive later, alone, with empty route and model (§12).
-        self._model = update.model or self._model
-        self._provider = _text(update.provider) or self._provider
+    # Hooks the spec names.
+
+    def answer_token(self, event: wire.Stream) -> list[Event]:
+        """An answer token: text, or reasoning inside ``<think>``."""
+        return self._split(self._think.feed(event.token))
+
+    def final_answer(self, event: wire.FinalAnswer) -> list[Event]:
+        """The full answer: what the splitter held back, then the web sources."""
+        self._final = event
+        events: list[Event] = self._split(self._think.flush())
+        if event.web_sources:
+            events.append(Sources(tuple(Source(s.uri, text(s.title)) for s in event.web_sources)))
+        return events
+
+    def router_metadata(self, event: wire.RouterMetadata) -> list[Event]:
+        """The route's model and provider; the provider may arrive later, alone (§12)."""
+        self._model = event.model or self._model
+        self._provider = text(event.provider) or self._provider
         return [ProviderInfo(self._provider, self._model)]
 
-    def _other(self, update: object) -> list[Event]:
-        if isinstance(update, wire.WebSearchSources):
-            return [Sources(tuple(Source(s.link, _text(s.title)) for s in update.sources))]
-        if isinstance(update, wire.WebSearchUpdate):
-            return [Status("searching", _with_args(update.message, update.args))]
-        if isinstance(update, wire.WebSearchError):
-            return [Status("search_error", _with_args(update.message, update.args))]
-        if isinstance(update, wire.WebSearchFinished):
-            return [Status("search_finished")]
-        if isinstance(update, wire.ToolCall):
-            arguments = update.call.parameters
-            text = json.dumps({} if arguments is UNSET else arguments, ensure_ascii=False)
-            return [ToolCall(update.uuid, update.call.name, text)]
-        if isinstance(update, wire.ToolResult):
-            return [_tool_result(update)]
-        if isinstance(update, wire.ToolError):
-            return [ToolResult(update.uuid, None, error=update.message)]
-        if isinstance(update, wire.ToolEta):
-            return [Status("tool_eta", f"{update.eta:g}s")]
-        if isinstance(update, wire.ToolProgress):
-            total = "" if update.total is UNSET else f"/{update.total:g}"
-            return [Status("tool_progress", f"{update.progress:g}{total}")]
-        if isinstance(update, wire.File):
-            url = self._file_url(update.sha) if self._file_url else None
-            return [File(update.name, update.mime, update.sha, url)]
-        if isinstance(update, WireUnknown):
-            return [Unknown(update.raw, update.reason)]
-        return [Unknown(update)]
+    def web_search_status(self, event: wire.WebSearchUpdate | wire.WebSearchError) -> list[Event]:
+        """Web search progress or failure, its arguments joined to the message."""
+        status = "searching" if isinstance(event, wire.WebSearchUpdate) else "search_error"
+        message = event.message
+        if isinstance(event.args, list) and event.args:
+            message = f"{message}: {', '.join(str(a) for a in event.args)}"
+        return [Status(status, message)]
 
+    def tool_call(self, event: wire.ToolCall) -> list[Event]:
+        """A tool call, its parameters as JSON text."""
+        arguments = event.call.parameters
+        encoded = json.dumps({} if arguments is UNSET else arguments, ensure_ascii=False)
+        return [ToolCall(event.uuid, event.call.name, encoded)]
 
-def _text(value: object) -> str | None:
-    return value if isinstance(value, str) and value else None
+    def tool_result(self, event: wire.ToolResult) -> list[Event]:
+        """A tool's result; ``result.status == "error"`` makes it a failed one."""
+        result = event.result
+        name = None
+        if isinstance(result, dict):
+            call = result.get("call")
+            if isinstance(call, dict) and isinstance(call.get("name"), str):
+                name = call["name"]
+            if result.get("status") == "error":
+                return [ToolResult(event.uuid, name, result, error=str(result.get("message", "")))]
+        return [ToolResult(event.uuid, name, result)]
 
+    def tool_status(self, event: wire.ToolEta | wire.ToolProgress) -> list[Event]:
+        """A tool's queue ETA or progress, as a ``Status``."""
+        if isinstance(event, wire.ToolEta):
+            return [Status("tool_eta", f"{event.eta:g}s")]
+        total = "" if event.total is UNSET else f"/{event.total:g}"
+        return [Status("tool_progress", f"{event.progress:g}{total}")]
 
-def _with_args(message: str, args: object) -> str:
-    if isinstance(args, list) and args:
-        return f"{message}: {', '.join(str(a) for a in args)}"
-    return message
-
-
-def _tool_result(update: wire.ToolResult) -> ToolResult:
-    result = update.result
-    name = None
-    if isinstance(result, dict):
-        call = result.get("call")
-        if isinstance(call, dict) and isinstance(call.get("name"), str):
-            name = call["name"]
-        if result.get("status") == "error":
-            return ToolResult(update.uuid, name, result, error=str(result.get("message", "")))
-    return ToolResult(update.uuid, name, result)
+    def file(self, event: wire.File) -> list[Event]:
+        """A file a tool made, with its download URL when the client knows it."""
+        url = self._file_url(event.sha) if self._file_url else None
+        return [File(event.name, event.mime, event.sha, url)]

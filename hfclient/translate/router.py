@@ -2,23 +2,25 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from typing import Any
+
 import attrs
 
 from codec import router as wire
-from codec.values import Unknown as WireUnknown
+from codec.values import UNSET
 from hfclient.errors import IncompleteStreamError
 from hfclient.events import (
     Event,
     Finished,
     ProviderInfo,
     ReasoningDelta,
-    ServiceError,
     TextDelta,
     ToolCall,
-    Unknown,
     Usage,
 )
-from hfclient.translate.errors import error_kind
+from hfclient.translate._base import RuleTranslator
+from hfclient.translate._generated.router import translate_chat_completion_chunks
 
 __all__ = ["RouterTranslator"]
 
@@ -30,54 +32,36 @@ class _PendingCall:
     arguments: list[str] = attrs.field(factory=list)
 
 
-class RouterTranslator:
+class RouterTranslator(RuleTranslator):
     """Translates one chat-completion stream.
 
     Complete at ``[DONE]``, at a chunk with a ``finish_reason`` (cerebras sends
     no ``[DONE]``), or at an error object. Reading goes on after the
     ``finish_reason``: the usage chunk comes later (§5.2). Tool-call fragments
-    are merged by index and each call is given once, complete, when the
+    are merged by index (without one, a new id starts a call and no id
+    continues the last) and each call is given once, complete, when the
     choice finishes. ``Usage`` (the last one seen: some providers send
     cumulative usage on every chunk) and ``Finished`` come at the end.
+
+    Accepted as chat-ui accepts them: ``content`` as a list of text parts,
+    reasoning under ``reasoning_content``, ``reasoning`` or ``reasoning_text``
+    (given once when several carry the same text), usage without
+    ``total_tokens``, finish reasons of any name (given as sent).
     """
 
     def __init__(self, *, provider: str | None = None) -> None:
-        self._provider = provider
+        super().__init__()
+        self.provider = provider
         self._model_seen = False
-        self._calls: dict[int, _PendingCall] = {}
+        self._calls: list[_PendingCall] = []
+        self._call_at: dict[int, _PendingCall] = {}
         self._text: list[str] = []
-        self._usage: wire.Usage | None = None
+        self._usage: Usage | None = None
         self._finish_reason: str | None = None
-        self._done = False
-        self._failed = False
-
-    @property
-    def provider(self) -> str | None:
-        """The provider answering, when known (the auto route may name it late)."""
-        return self._provider
-
-    @provider.setter
-    def provider(self, value: str | None) -> None:
-        self._provider = value
-
-    @property
-    def complete(self) -> bool:
-        """Whether an end signal came (``[DONE]``, a finish_reason, or an error)."""
-        return self._done or self._failed or self._finish_reason is not None
 
     def feed(self, event: object) -> list[Event]:
         """Translate one decoded SSE event."""
-        if isinstance(event, wire.ChatCompletionChunk):
-            return self._chunk(event)
-        if isinstance(event, wire.Done):
-            self._done = True
-            return []
-        if isinstance(event, wire.StreamError):
-            self._failed = True
-            return [self._error(event)]
-        if isinstance(event, WireUnknown):
-            return [Unknown(event.raw, event.reason)]
-        return [Unknown(event)]
+        return translate_chat_completion_chunks(self, event)
 
     def finish(self) -> list[Event]:
         """End of body: pending tool calls, ``Usage``, ``Finished``; or IncompleteStreamError."""
@@ -85,63 +69,36 @@ class RouterTranslator:
             raise IncompleteStreamError(
                 "the router stream ended before [DONE], a finish_reason or an error"
             )
-        if self._failed:
+        if self.failed:
             return []
         events: list[Event] = self._flush_calls()
         if self._usage is not None:
-            u = self._usage
-            events.append(Usage(u.prompt_tokens, u.completion_tokens, u.total_tokens))
+            events.append(self._usage)
         events.append(Finished(self._finish_reason or "stop", "".join(self._text)))
         return events
 
-    def _chunk(self, chunk: wire.ChatCompletionChunk) -> list[Event]:
-        events: list[Event] = []
-        if not self._model_seen and isinstance(chunk.model, str) and chunk.model:
-            self._model_seen = True
-            events.append(ProviderInfo(self._provider, chunk.model))
-        if isinstance(chunk.usage, wire.Usage):
-            self._usage = chunk.usage
-        for choice in chunk.choices:
-            if choice.index != 0:
-                continue  # one answer per request: n is never set above 1
-            delta = choice.delta
-            if isinstance(delta, wire.ChunkDelta):
-                events += self._delta(delta)
-            if isinstance(choice.finish_reason, str):
-                self._finish_reason = choice.finish_reason
-                events += self._flush_calls()
-        return events
+    # Hooks the spec names.
 
-    def _delta(self, delta: wire.ChunkDelta) -> list[Event]:
-        events: list[Event] = []
-        # Providers name the field reasoning_content or reasoning (§5.3).
-        for reasoning in (delta.reasoning_content, delta.reasoning):
-            if isinstance(reasoning, str) and reasoning:
-                events.append(ReasoningDelta(reasoning))
-        if isinstance(delta.content, str) and delta.content:
-            self._text.append(delta.content)
-            events.append(TextDelta(delta.content))
-        if isinstance(delta.tool_calls, list):
-            for fragment in delta.tool_calls:
-                call = self._calls.setdefault(fragment.index, _PendingCall())
-                if isinstance(fragment.id, str) and fragment.id:
-                    call.id = fragment.id
-                function = fragment.function
-                if isinstance(function, wire.FunctionDelta):
-                    if isinstance(function.name, str) and function.name:
-                        call.name = function.name
-                    if isinstance(function.arguments, str):
-                        call.arguments.append(function.arguments)
-        return events
+    def chunk(self, event: wire.ChatCompletionChunk) -> list[Event]:
+        """One chunk: its first choice's text, reasoning and tool-call fragments."""
+        return self._chunk(event.model, event.usage, event.choices)
 
-    def _flush_calls(self) -> list[Event]:
-        calls, self._calls = self._calls, {}
-        return [
-            ToolCall(call.id, call.name, "".join(call.arguments))
-            for _, call in sorted(calls.items())
-        ]
+    def salvage_chunk(self, wire_object: Mapping[str, Any]) -> list[Event]:
+        """A chunk whose ``choices`` did not fit: the choices that are objects still count."""
+        choices = wire_object.get("choices")
+        usage = wire_object.get("usage")
+        return self._chunk(
+            wire_object.get("model"),
+            wire.Usage.from_wire(usage) if isinstance(usage, dict) and _is_usage(usage) else None,
+            [
+                wire.ChunkChoice.from_wire(choice)
+                for choice in (choices if isinstance(choices, list) else ())
+                if isinstance(choice, dict)
+            ],
+        )
 
-    def _error(self, event: wire.StreamError) -> ServiceError:
+    def stream_error(self, event: wire.StreamError) -> list[Event]:
+        """An error object inside the 200 stream: a string (TGI) or OpenAI style."""
         error = event.error
         if isinstance(error, wire.ErrorMessage):
             message = error.message
@@ -149,5 +106,89 @@ class RouterTranslator:
         else:
             message = error
             error_type = event.error_type if isinstance(event.error_type, str) else None
-        kind = error_kind(message=message, error_type=error_type)
-        return ServiceError(kind, message, provider=self._provider, raw=event)
+        return [self.error(message=message, status=None, error_type=error_type, raw=event)]
+
+    def _chunk(self, model: object, usage: object, choices: list[wire.ChunkChoice]) -> list[Event]:
+        events: list[Event] = []
+        if not self._model_seen and isinstance(model, str) and model:
+            self._model_seen = True
+            events.append(ProviderInfo(self.provider, model))
+        if isinstance(usage, wire.Usage):
+            total = usage.total_tokens
+            if total is UNSET:
+                total = usage.prompt_tokens + usage.completion_tokens
+            self._usage = Usage(usage.prompt_tokens, usage.completion_tokens, total)
+        for choice in choices:
+            if choice.index not in (0, UNSET):
+                continue  # one answer per request: n is never set above 1
+            delta = choice.delta
+            if isinstance(delta, wire.ChunkDelta):
+                events += self._delta(delta)
+            if isinstance(choice.finish_reason, str):
+                self._finish_reason = choice.finish_reason
+                self.end()
+                events += self._flush_calls()
+        return events
+
+    def _delta(self, delta: wire.ChunkDelta) -> list[Event]:
+        events: list[Event] = []
+        # Providers name the field reasoning_content, reasoning or reasoning_text
+        # (§5.3); some send the same text under two of them.
+        given: list[str] = []
+        for reasoning in (delta.reasoning_content, delta.reasoning, delta.reasoning_text):
+            if isinstance(reasoning, str) and reasoning and reasoning not in given:
+                given.append(reasoning)
+                events.append(ReasoningDelta(reasoning))
+        content = delta.content
+        if isinstance(content, list):
+            content = "".join(
+                part.text for part in content if part.type == "text" and isinstance(part.text, str)
+            )
+        if isinstance(content, str) and content:
+            self._text.append(content)
+            events.append(TextDelta(content))
+        if isinstance(delta.tool_calls, list):
+            for fragment in delta.tool_calls:
+                self._fragment(fragment)
+        return events
+
+    def _fragment(self, fragment: wire.ToolCallDelta) -> None:
+        new_id = fragment.id if isinstance(fragment.id, str) and fragment.id else None
+        if isinstance(fragment.index, int):
+            call = self._call_at.get(fragment.index)
+            if call is None:
+                call = self._call_at[fragment.index] = _PendingCall()
+                self._calls.append(call)
+        elif new_id is not None or not self._calls:
+            # No index: a new id starts a call, a fragment without one continues the last.
+            if self._calls and self._calls[-1].id in ("", new_id):
+                call = self._calls[-1]
+            else:
+                call = _PendingCall()
+                self._calls.append(call)
+        else:
+            call = self._calls[-1]
+        if new_id is not None:
+            call.id = new_id
+        function = fragment.function
+        if isinstance(function, wire.FunctionDelta):
+            if isinstance(function.name, str) and function.name:
+                call.name = function.name
+            if isinstance(function.arguments, str):
+                call.arguments.append(function.arguments)
+
+    def _flush_calls(self) -> list[Event]:
+        calls = sorted(
+            self._calls,
+            key=lambda c: next((i for i, p in self._call_at.items() if p is c), -1),
+        )
+        self._calls, self._call_at = [], {}
+        return [ToolCall(call.id, call.name, "".join(call.arguments)) for call in calls]
+
+
+def _is_usage(value: object) -> bool:
+    return (
+        isinstance(value, dict)
+        and type(value.get("prompt_tokens")) is int
+        and type(value.get("completion_tokens")) is int
+    )

@@ -24,6 +24,7 @@ from tools.codegen.types import (
     parse_type,
     type_refs,
 )
+from tools.codegen.unified import Rule, RuleParser
 
 ERROR_KINDS = frozenset(k for k in codec.errorkinds.ERROR_KINDS if k != "unknown")
 
@@ -117,6 +118,7 @@ class Record:
     doc: str
     fields: list[Field]
     tag: tuple[tuple[str, str], ...] = ()  # discriminator (wire key, value) pairs
+    unified: tuple[Rule, ...] = ()  # a stream event's meaning to users
 
 
 @dataclass
@@ -128,10 +130,25 @@ class Stream:
     event_type: str
     events: list[tuple[str, Record]]  # (key in the spec, record)
     done: str | None = None
-    complete_on: tuple[str, ...] = ()
     read_to_eof: bool = True
-    errors: tuple[str, ...] = ()
     content: str = "delta"
+    unified: tuple[Rule, ...] = ()  # rules tried before each event's own
+
+    @property
+    def complete_on(self) -> tuple[str, ...]:
+        """The events (spec keys, or ``done``) a rule marks as the end signal."""
+        keys = [key for key, r in self.events if any(rule.end for rule in r.unified)]
+        return tuple(keys + (["done"] if self.done is not None else []))
+
+    @property
+    def errors(self) -> tuple[str, ...]:
+        """The events a rule reads an in-band error from."""
+        general = any(rule.error is not None for rule in self.unified)
+        return tuple(
+            key
+            for key, r in self.events
+            if general or any(rule.error is not None for rule in r.unified)
+        )
 
 
 @dataclass
@@ -203,12 +220,16 @@ class Spec:
     operations: list[Operation]
 
 
+# Attributes every record has (unknown keys, optional values that did not fit).
+RESERVED_NAMES = ("extra", "mismatched")
+
+
 def snake(name: str) -> str:
     """``webSources`` → ``web_sources``, ``chatID`` → ``chat_id``; keywords get a ``_``."""
     text = re.sub(r"[^0-9A-Za-z_]", "_", name).lstrip("_")
     text = re.sub(r"([a-z0-9])([A-Z])", r"\1_\2", text)
     text = re.sub(r"([A-Z]+)([A-Z][a-z])", r"\1_\2", text).lower()
-    return text + "_" if keyword.iskeyword(text) or text in ("extra",) else text
+    return text + "_" if keyword.iskeyword(text) or text in RESERVED_NAMES else text
 
 
 def camel(name: str) -> str:
@@ -227,6 +248,7 @@ class Loader:
         self.source = source
         self.text = text
         self.problems: list[Problem] = []
+        self.rule_parser = RuleParser(self.problem)
 
     def problem(self, where: str, message: str) -> None:
         self.problems.append(Problem(where, message))
@@ -364,9 +386,16 @@ class Loader:
         )
 
     def record(
-        self, where: str, key: str, body: Any, *, tag: tuple[tuple[str, str], ...] = ()
+        self,
+        where: str,
+        key: str,
+        body: Any,
+        *,
+        tag: tuple[tuple[str, str], ...] = (),
+        event: bool = False,
     ) -> Record:
-        body = self.mapping(where, body, ("class", "doc", "fields"))
+        known = ("class", "doc", "fields", "unified") if event else ("class", "doc", "fields")
+        body = self.mapping(where, body, known)
         name = str(body.get("class") or camel(key))
         if not _CLASS_NAME.fullmatch(name):
             self.problem(where, f"class name {name!r} is not CamelCase")
@@ -385,7 +414,15 @@ class Loader:
             seen.add(f.name)
             if f.wire in tag_keys:
                 self.problem(f"{where}.fields.{f.wire}", "is the discriminator; don't list it")
-        return Record(name=name, doc=str(body.get("doc", "")), fields=fields, tag=tag)
+        unified: tuple[Rule, ...] = ()
+        if event:
+            if "unified" not in body:
+                self.problem(where, "needs `unified`: what the event means to users")
+            else:
+                unified = self.rule_parser.rules(f"{where}.unified", body["unified"])
+        return Record(
+            name=name, doc=str(body.get("doc", "")), fields=fields, tag=tag, unified=unified
+        )
 
     def field(self, where: str, raw_name: str, spec: Any) -> Field:
         optional = raw_name.endswith("?")
@@ -410,7 +447,7 @@ class Loader:
             if padding.get("units", "utf16") != "utf16":
                 self.problem(f"{where}.padding", "units are utf16 (JavaScript string length)")
         name = str(spec.get("name") or snake(wire))
-        if not name.isidentifier() or keyword.iskeyword(name) or name == "extra":
+        if not name.isidentifier() or keyword.iskeyword(name) or name in RESERVED_NAMES:
             self.problem(where, f"attribute name {name!r} is not usable")
         return Field(
             wire=wire,
@@ -443,7 +480,17 @@ class Loader:
     def stream(self, name: str, body: Any) -> Stream:
         where = f"streams.{name}"
         self.name(where, name, _LOWER_NAME, "stream name")
-        known = ("doc", "framing", "event_type", "dispatch", "done", "end", "content", "events")
+        known = (
+            "doc",
+            "framing",
+            "event_type",
+            "dispatch",
+            "done",
+            "end",
+            "content",
+            "unified",
+            "events",
+        )
         body = self.mapping(where, body, known)
         framing = body.get("framing")
         if framing not in ("ndjson", "sse"):
@@ -477,7 +524,8 @@ class Loader:
                 tag = tuple(zip(path, values, strict=False))
             elif kind == "key-present" and key not in ("present", "absent"):
                 self.problem(f"{where}.events.{key}", "key-present events are present/absent")
-            events.append((key, self.record(f"{where}.events.{key}", key, event, tag=tag)))
+            record = self.record(f"{where}.events.{key}", key, event, tag=tag, event=True)
+            events.append((key, record))
         if not events:
             self.problem(f"{where}.events", "a stream needs at least one event")
         if kind == "key-present" and sorted(k for k, _ in events) != ["absent", "present"]:
@@ -485,17 +533,8 @@ class Loader:
         done = self.string(f"{where}.done", body.get("done"))
         if done is not None and framing != "sse":
             self.problem(f"{where}.done", "a done marker is SSE data")
-        end = self.mapping(
-            f"{where}.end", body.get("end"), ("complete_on", "read_to_eof", "errors")
-        )
-        event_keys = {k for k, _ in events} | ({"done"} if done is not None else set())
-        complete_on = tuple(
-            str(k) for k in self.sequence(f"{where}.end.complete_on", end.get("complete_on"))
-        )
-        errors = tuple(str(k) for k in self.sequence(f"{where}.end.errors", end.get("errors")))
-        for key in complete_on + errors:
-            if key not in event_keys:
-                self.problem(f"{where}.end", f"{key!r} is not an event of this stream")
+        end = self.mapping(f"{where}.end", body.get("end"), ("read_to_eof",))
+        unified = self.rule_parser.rules(f"{where}.unified", body.get("unified", []))
         content = body.get("content", "delta")
         if content not in ("delta", "cumulative"):
             self.problem(f"{where}.content", "content is delta or cumulative")
@@ -510,10 +549,9 @@ class Loader:
             event_type=event_type,
             events=events,
             done=done,
-            complete_on=complete_on,
             read_to_eof=bool(end.get("read_to_eof", True)),
-            errors=errors,
             content=str(content),
+            unified=unified,
         )
 
     def operation(self, name: str, body: Any) -> Operation:

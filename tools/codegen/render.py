@@ -253,7 +253,18 @@ class ModuleRenderer:
         w("import attrs")
         w()
         w("from codec._json import parse_json")
-        w("from codec._wire import NO_EXTRA, Mismatch, extra_keys, not_an_object, pad_utf16")
+        w("from codec._wire import (")
+        for name in (
+            "NO_EXTRA",
+            "Mismatch",
+            "expected_kind",
+            "extra_keys",
+            "mismatched",
+            "not_an_object",
+            "pad_utf16",
+        ):
+            w(f"{name},", 1)
+        w(")")
         w("from codec.errors import CodecError")
         w("from codec.framing import ServerSentEvent")
         w("from codec.http import (")
@@ -268,7 +279,7 @@ class ModuleRenderer:
             w(f"{name},", 1)
         w(")")
         w("from codec.specinfo import OperationInfo, StreamInfo")
-        w("from codec.values import UNSET, Unknown, Unset")
+        w("from codec.values import UNSET, Mismatched, Unknown, Unset")
         w()
         w("__all__ = [")
         for name in sorted(self.public_names()):
@@ -321,7 +332,10 @@ class ModuleRenderer:
         ]
         if notes:
             doc += " Fields: " + " ".join(notes)
-        doc += " Unknown wire keys are kept in ``extra``."
+        doc += (
+            " Unknown wire keys are kept in ``extra``; optional values that did not fit"
+            " the spec, in ``mismatched`` (by wire key)."
+        )
         docstring(w, doc, 1)
         w()
         for f in record.fields:
@@ -331,6 +345,7 @@ class ModuleRenderer:
             else:
                 w(f"{f.name}: {ann}", 1)
         w("extra: Mapping[str, Any] = NO_EXTRA", 1)
+        w("mismatched: Mapping[str, Mismatched] = NO_EXTRA", 1)
         w()
         self.render_from_wire(w, record)
         w()
@@ -341,7 +356,7 @@ class ModuleRenderer:
         keys = [k for k, _ in record.tag] + [f.wire for f in record.fields]
         w("(" + ", ".join(literal(k) for k in keys) + ("," if len(keys) == 1 else "") + ")", 1)
         w(")")
-        for name in [f.name for f in record.fields] + ["extra"]:
+        for name in [f.name for f in record.fields] + ["extra", "mismatched"]:
             w(f"_set_{record.name}_{name}: Final = {record.name}.__dict__[{literal(name)}].__set__")
         w()
         w()
@@ -349,7 +364,13 @@ class ModuleRenderer:
     def render_from_wire(self, w: Writer, record: Record) -> None:
         w("@classmethod", 1)
         w(f"def from_wire(cls, d: Mapping[str, Any]) -> {record.name}:", 1)
-        docstring(w, "Decode a wire object; raise ``Mismatch`` when it does not fit the spec.", 2)
+        docstring(
+            w,
+            "Decode a wire object; raise ``Mismatch`` when a required field does not fit "
+            "the spec. An optional field that does not fit stays ``UNSET``, its value "
+            "kept in ``mismatched``.",
+            2,
+        )
         required = [f for f in record.fields if not f.optional]
         optional = [f for f in record.fields if f.optional]
         for f in required:
@@ -363,12 +384,15 @@ class ModuleRenderer:
         # n counts the keys the spec knows; any more are unknown keys, kept in extra.
         present_tags = "".join(f" + ({literal(k)} in d)" for k, _ in record.tag)
         w(f"n = {len(required)}{present_tags}", 2)
+        tolerant = any(f.type != Prim("any") for f in optional)
+        if tolerant:
+            w("mm: dict[str, Mismatched] | None = None", 2)
         for f in optional:
             var = f"f_{f.name}"
             w(f"{var} = d.get({literal(f.wire)}, UNSET)", 2)
             w(f"if {var} is not UNSET:", 2)
             w("n += 1", 3)
-            self.render_check(w, f, var, 3)
+            self.render_tolerant_check(w, f, var, 3)
         # Fill the slots directly: a frozen attrs __init__ costs about twice as
         # much, and this runs once per stream event.
         w("self = object.__new__(cls)", 2)
@@ -377,6 +401,12 @@ class ModuleRenderer:
         w(
             f"_set_{record.name}_extra(self, NO_EXTRA if len(d) == n "
             f"else extra_keys(d, _KEYS_{record.name}))",
+            2,
+        )
+        w(
+            f"_set_{record.name}_mismatched(self, NO_EXTRA if mm is None else mm)"
+            if tolerant
+            else f"_set_{record.name}_mismatched(self, NO_EXTRA)",
             2,
         )
         w("return self", 2)
@@ -400,6 +430,42 @@ class ModuleRenderer:
             char = _str_literal(str(f.padding.get("char", " ")))
             w(f"{var} = {var}.rstrip({char})", indent)
 
+    def render_tolerant_check(self, w: Writer, f: Field, var: str, indent: int) -> None:
+        """Check an optional field; a value that does not fit goes to ``mm``, the field UNSET."""
+        if f.type == Prim("any"):
+            return
+        wire = literal(f.wire)
+
+        def keep(reason: str, at: int) -> None:
+            w(f"mm = mismatched(mm, {wire}, {var}, {reason})", at)
+            w(f"{var} = UNSET", at)
+
+        if self.is_plain(f.type) or (
+            isinstance(f.type, UnionOf) and all(self.is_plain(m) for m in f.type.members)
+        ):
+            members = f.type.members if isinstance(f.type, UnionOf) else (f.type,)
+            test = " or ".join(self.kind_test(m, var) for m in members)
+            w(f"if not ({test}):", indent)
+            keep(f'expected_kind("{display(f.type)}", {var})', indent + 1)
+            if f.padding is not None:
+                char = _str_literal(str(f.padding.get("char", " ")))
+                w("else:", indent)
+                w(f"{var} = {var}.rstrip({char})", indent + 1)
+            return
+        if isinstance(f.type, Ref):
+            w(f"if not isinstance({var}, dict):", indent)
+            keep(f'expected_kind("{f.type.name} object", {var})', indent + 1)
+            w("else:", indent)
+            call = f"{f.type.name}.from_wire({var})"
+            indent += 1
+        else:
+            call = f"{self.decoder(f.type)}({var}, {wire})"
+        # A try costs nothing when nothing is raised (Python 3.11).
+        w("try:", indent)
+        w(f"{var} = {call}", indent + 1)
+        w("except Mismatch as exc:", indent)
+        keep("exc.message", indent + 1)
+
     def render_to_wire(self, w: Writer, record: Record) -> None:
         w("def to_wire(self) -> dict[str, Any]:", 1)
         docstring(
@@ -416,6 +482,8 @@ class ModuleRenderer:
             if f.optional:
                 w(f"if self.{f.name} is not UNSET:", 2)
                 w(f"d[{literal(f.wire)}] = {self.wire_expr(f, 'self.' + f.name)}", 3)
+        w("if self.mismatched:", 2)
+        w("d.update({key: kept.value for key, kept in self.mismatched.items()})", 3)
         w("if self.extra:", 2)
         w("d.update(self.extra)", 3)
         w("return d", 2)
@@ -523,7 +591,7 @@ class ModuleRenderer:
         w("try:", 1)
         w("event: " + stream.event_type + " = entry(wire)", 2)
         w("except Mismatch as exc:", 1)
-        w("return Unknown(obj, exc.message)", 2)
+        w("return Unknown(obj, exc.message, entry.__self__.__name__)", 2)
         w("return event", 1)
 
     def render_sse_dispatch(self, w: Writer, stream: Stream, table: str) -> None:
@@ -557,7 +625,7 @@ class ModuleRenderer:
         w("try:", 1)
         w("decoded: " + stream.event_type + " = entry(obj)", 2)
         w("except Mismatch as exc:", 1)
-        w("return Unknown(event, exc.message)", 2)
+        w("return Unknown(event, exc.message, entry.__self__.__name__)", 2)
         w("return decoded", 1)
 
     # Request builders.
