@@ -14,7 +14,7 @@ import anyio
 from hfclient.errors import TransportTimeout
 from hfclient.events import Event
 from hfclient.exchange import ResponseEvent, Transport
-from hfclient.protocol._machine import NEED_DATA, NEXT_REQUEST, NO_MORE_EVENTS, Machine
+from hfclient.protocol import NEED_DATA, NEXT_REQUEST, NO_MORE_EVENTS, Machine
 
 __all__ = ["drive"]
 
