@@ -11,10 +11,10 @@ from collections.abc import AsyncIterator
 
 import anyio
 
-from hfclient.errors import ReadError, TransportTimeout
+from hfclient.errors import TransportTimeout
 from hfclient.events import Event
 from hfclient.exchange import ResponseEvent, Transport
-from hfclient.protocol._machine import DONE, NEED_DATA, NEXT_REQUEST, Machine
+from hfclient.protocol import NEED_DATA, NEXT_REQUEST, NO_MORE_EVENTS, Machine
 
 __all__ = ["drive"]
 
@@ -32,8 +32,12 @@ async def drive(machine: Machine, transport: Transport) -> AsyncIterator[Event]:
                 response = transport.open(machine.next_request())
             elif event is NEED_DATA:
                 assert response is not None
-                machine.receive(await _next(response, machine.read_timeout))
-            elif event is DONE:
+                received = await _next(response, machine.read_timeout)
+                if received is None:
+                    machine.connection_dropped()
+                else:
+                    machine.receive(received)
+            elif event is NO_MORE_EVENTS:
                 return
             else:
                 yield event  # type: ignore[misc]
@@ -41,13 +45,16 @@ async def drive(machine: Machine, transport: Transport) -> AsyncIterator[Event]:
         await _close(response)
 
 
-async def _next(response: AsyncIterator[ResponseEvent], timeout: float | None) -> ResponseEvent:
-    # The machine's deadline between two events (a keepAlive line resets it).
+async def _next(
+    response: AsyncIterator[ResponseEvent], timeout: float | None
+) -> ResponseEvent | None:
+    # The machine's deadline between two events (a keepAlive line resets it);
+    # None: the transport ended the response before its end.
     with anyio.move_on_after(timeout) as scope:
         try:
             return await response.__anext__()
         except StopAsyncIteration:
-            raise ReadError("the transport ended a response before its end") from None
+            return None
     assert scope.cancelled_caught
     raise TransportTimeout(f"no response data for {timeout:g} seconds")
 

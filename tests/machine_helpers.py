@@ -9,7 +9,7 @@ import attrs
 from codec.http import HttpRequest
 from hfclient.events import Event
 from hfclient.exchange import BodyChunk, BodyEnded, ResponseStarted
-from hfclient.protocol._machine import DONE, NEED_DATA, NEXT_REQUEST, Machine
+from hfclient.protocol import NEED_DATA, NEXT_REQUEST, NO_MORE_EVENTS, Machine
 
 
 @attrs.frozen
@@ -30,7 +30,7 @@ class Run:
 
 
 def drive(machine: Machine, responses: Iterable[Scripted]) -> Run:
-    """Run ``machine`` to DONE or to an error, answering each request with the next response."""
+    """Run ``machine`` to its end or to an error, answering each request with the next response."""
     run = Run()
     pending = iter(responses)
     inputs: list[object] = []
@@ -48,7 +48,7 @@ def drive(machine: Machine, responses: Iterable[Scripted]) -> Run:
                 ]
             elif event is NEED_DATA:
                 machine.receive(inputs.pop(0))  # type: ignore[arg-type]
-            elif event is DONE:
+            elif event is NO_MORE_EVENTS:
                 return run
             else:
                 run.events.append(event)  # type: ignore[arg-type]

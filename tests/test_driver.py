@@ -13,17 +13,23 @@ from hfclient.driver import drive
 from hfclient.errors import ReadError, TransportTimeout
 from hfclient.events import Event, Status
 from hfclient.exchange import BodyChunk, BodyEnded, ResponseEvent, ResponseStarted
-from hfclient.protocol._machine import Exchange, Machine
+from hfclient.protocol import Exchange, Machine, Step, transition_table
+
+
+class OneStep(Step):
+    GET = "get"
 
 
 class OneExchange(Machine):
     """Sends one request and reports its body as a Status event."""
 
+    TRANSITIONS = transition_table(starts=[OneStep.GET], follows={}, completes=[OneStep.GET])
+
     def __init__(self, read_timeout: float | None = None) -> None:
         super().__init__()
         self._timeout = read_timeout
         operation = OperationInfo("get", "GET", "/", "json")
-        self._send(Exchange(HttpRequest("GET", "http://127.0.0.1:9/"), operation))
+        self._queue(OneStep.GET, Exchange(HttpRequest("GET", "http://127.0.0.1:9/"), operation))
 
     @property
     def read_timeout(self) -> float | None:
@@ -31,7 +37,7 @@ class OneExchange(Machine):
 
     def _on_body(self, exchange: Exchange, body: bytes) -> None:
         self._emit([Status("body", body.decode())])
-        self._finish()
+        self._complete()
 
 
 class ScriptedTransport:

@@ -31,7 +31,7 @@ from hfclient.events import (
     Title,
 )
 from hfclient.exchange import BodyChunk, BodyEnded, ResponseStarted
-from hfclient.protocol._states import State
+from hfclient.protocol import State
 from hfclient.protocol.huggingchat import (
     Attachment,
     HuggingChatMachine,
@@ -560,24 +560,26 @@ def drive_to_send(m: HuggingChatMachine) -> None:
 def test_illegal_inputs_raise_and_poison_the_machine() -> None:
     m = machine()
     assert m.state is State.READY
-    with pytest.raises(LocalProtocolError, match="can't handle BodyChunk in state READY"):
+    with pytest.raises(
+        LocalProtocolError, match="can't handle BODY_CHUNK in state READY of create_conversation"
+    ):
         m.receive(BodyChunk(b"x"))
     assert m.state is State.ERROR
     with pytest.raises(LocalProtocolError):
         m.next_request()
     m = machine()
     m.next_request()
-    with pytest.raises(LocalProtocolError, match="can't handle next_request"):
+    with pytest.raises(LocalProtocolError, match="can't handle SEND_REQUEST in state WAITING"):
         m.next_request()
     m = machine()
     m.next_request()
     m.receive(ResponseStarted(200))
-    with pytest.raises(LocalProtocolError, match="ResponseStarted in state READING"):
+    with pytest.raises(LocalProtocolError, match="RESPONSE_STARTED in state READING"):
         m.receive(ResponseStarted(200))
     m = machine()
     for event in _answer(m, created()):
         m.receive(event)
-    with pytest.raises(LocalProtocolError, match="BodyEnded in state READY"):
+    with pytest.raises(LocalProtocolError, match="BODY_ENDED in state READY of get_conversation"):
         m.receive(BodyEnded())
 
 

@@ -21,7 +21,7 @@ from hfclient.errors import (
 )
 from hfclient.events import Finished, ProviderInfo, ServiceError, Status, TextDelta
 from hfclient.exchange import BodyChunk, ResponseStarted
-from hfclient.protocol._states import State
+from hfclient.protocol import State
 from hfclient.protocol.router import RouterMachine
 from tests.conftest import DATA
 from tests.framing_helpers import cut
@@ -211,19 +211,21 @@ def test_missing_token_fails_before_any_request() -> None:
 
 def test_illegal_inputs_raise_and_poison_the_machine() -> None:
     m = machine()
-    with pytest.raises(LocalProtocolError, match="can't handle BodyChunk in state READY"):
+    with pytest.raises(
+        LocalProtocolError, match="can't handle BODY_CHUNK in state READY of get_provider_mapping"
+    ):
         m.receive(BodyChunk(b"x"))
     assert m.state is State.ERROR
     with pytest.raises(LocalProtocolError):
         m.next_request()
     m = machine()
     m.next_request()
-    with pytest.raises(LocalProtocolError, match="can't handle next_request"):
+    with pytest.raises(LocalProtocolError, match="can't handle SEND_REQUEST in state WAITING"):
         m.next_request()
     m = machine()
     m.next_request()
     m.receive(ResponseStarted(200))
-    with pytest.raises(LocalProtocolError, match="ResponseStarted in state READING"):
+    with pytest.raises(LocalProtocolError, match="RESPONSE_STARTED in state READING"):
         m.receive(ResponseStarted(200))
 
 

@@ -1,1 +1,46 @@
-"""Sans-IO protocol machines, one per service, in the h11 model (see ``_machine``)."""
+"""Sans-IO protocol machines, one per service, in the h11 model.
+
+A machine hands out requests (``next_request()``), is fed the response
+events (``receive(...)``, ``connection_dropped()``) and says what happens
+next (``next_event()``: a unified event, or :data:`NEXT_REQUEST`,
+:data:`NEED_DATA`, :data:`NO_MORE_EVENTS`). It owns no socket and no timer;
+:func:`hfclient.driver.drive` runs one over a transport.
+
+Every change of a machine's state is an edge of its :attr:`Machine.TRANSITIONS`
+table: ``((step, state), input)`` to the next ``(step, state)``, where the
+:class:`State` is where the current exchange is, the :class:`Step` (one
+subclass per service) which request of the flow it is, and :class:`Input`
+what moved it. ``docs/protocol.md`` draws the tables.
+"""
+
+from hfclient.protocol._machine import (
+    NEED_DATA,
+    NEXT_REQUEST,
+    NO_MORE_EVENTS,
+    Exchange,
+    Machine,
+    MachineEvent,
+)
+from hfclient.protocol._states import Input, State, Step, transition_table
+from hfclient.protocol.hailuo import HailuoMachine, HailuoStep
+from hfclient.protocol.huggingchat import HuggingChatMachine, HuggingChatStep
+from hfclient.protocol.router import RouterMachine, RouterStep
+
+__all__ = [
+    "NEED_DATA",
+    "NEXT_REQUEST",
+    "NO_MORE_EVENTS",
+    "Exchange",
+    "HailuoMachine",
+    "HailuoStep",
+    "HuggingChatMachine",
+    "HuggingChatStep",
+    "Input",
+    "Machine",
+    "MachineEvent",
+    "RouterMachine",
+    "RouterStep",
+    "State",
+    "Step",
+    "transition_table",
+]

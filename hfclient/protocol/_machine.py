@@ -8,22 +8,27 @@ A driver loops::
             await sleep(machine.delay)          # e.g. a 429's Retry-After
             response = transport.open(machine.next_request())
         elif event is NEED_DATA:
-            machine.receive(await anext(response))
-        elif event is DONE:
+            try:
+                machine.receive(await anext(response))
+            except StopAsyncIteration:
+                machine.connection_dropped()
+        elif event is NO_MORE_EVENTS:
             break
         else:
             yield event
 
-The machine owns no socket and no timer. ``receive`` only raises
-:class:`LocalProtocolError` (an input its state does not allow); failures of
-the remote side are raised by ``next_event`` after the events decoded before
-them, and any error leaves the machine in ``ERROR``.
+The machine owns no socket and no timer. ``receive`` and
+``connection_dropped`` only raise :class:`LocalProtocolError` (an input its
+state does not allow); failures of the remote side are raised by
+``next_event`` after the events decoded before them, and any error leaves
+the machine in ``ERROR``. Every change of state is an edge of the machine's
+table (:mod:`hfclient.protocol._states`), applied by :meth:`Machine._fire`.
 """
 
 from __future__ import annotations
 
 from collections import deque
-from typing import Final, TypeAlias
+from typing import ClassVar, Final, TypeAlias
 
 import attrs
 
@@ -35,14 +40,32 @@ from hfclient.errors import (
     HfClientError,
     IncompleteStreamError,
     LocalProtocolError,
+    ReadError,
     RemoteProtocolError,
 )
 from hfclient.events import Event
-from hfclient.exchange import BodyChunk, ResponseEvent, ResponseStarted
-from hfclient.protocol._states import SEND, TRANSITIONS, State
+from hfclient.exchange import BodyChunk, BodyEnded, ResponseEvent, ResponseStarted
+from hfclient.protocol._states import (
+    IDLE,
+    Input,
+    Key,
+    Node,
+    State,
+    Step,
+    Transitions,
+    describe_key,
+    describe_node,
+)
 from hfclient.protocol._status import ERROR_BODY_LIMIT
 
-__all__ = ["DONE", "NEED_DATA", "NEXT_REQUEST", "Exchange", "Machine", "MachineEvent"]
+__all__ = [
+    "NEED_DATA",
+    "NEXT_REQUEST",
+    "NO_MORE_EVENTS",
+    "Exchange",
+    "Machine",
+    "MachineEvent",
+]
 
 # A JSON answer larger than this is not what any of these services sends.
 JSON_BODY_LIMIT: Final = 16 * 1024 * 1024
@@ -61,11 +84,18 @@ class NEXT_REQUEST(metaclass=_Sentinel):
     """``next_event``: wait ``delay`` seconds, then send ``next_request()``."""
 
 
-class DONE(metaclass=_Sentinel):
-    """``next_event``: the machine has finished."""
+class NO_MORE_EVENTS(metaclass=_Sentinel):
+    """``next_event``: the flow is complete and every event was handed out; stop driving."""
 
 
-MachineEvent: TypeAlias = Event | type[NEED_DATA] | type[NEXT_REQUEST] | type[DONE]
+MachineEvent: TypeAlias = Event | type[NEED_DATA] | type[NEXT_REQUEST] | type[NO_MORE_EVENTS]
+"""What ``next_event`` returns: a unified event or one of the three sentinels."""
+
+_EVENT_INPUTS: Final[dict[type, Input]] = {
+    ResponseStarted: Input.RESPONSE_STARTED,
+    BodyChunk: Input.BODY_CHUNK,
+    BodyEnded: Input.BODY_ENDED,
+}
 
 
 @attrs.define
@@ -81,17 +111,25 @@ class Exchange:
 
 
 class Machine:
-    """Runs HTTP exchanges one after another; subclasses say what each answer means.
+    """Runs the HTTP exchanges of a flow one after another; subclasses say what each answer means.
 
-    Subclasses call :meth:`_send` to queue the next exchange and implement
-    :meth:`_on_body` (a 2xx non-stream answer), :meth:`_on_stream_end` (a
-    2xx stream answer is over) and :meth:`_on_error_status` (a non-2xx
-    answer); each must call :meth:`_send`, :meth:`_finish` or raise.
-    :meth:`_on_stream_start` may emit events before the body.
+    A subclass sets :attr:`TRANSITIONS` (see
+    :func:`~hfclient.protocol.transition_table`), queues its first request
+    in its constructor with :meth:`_queue`, and implements :meth:`_on_body`
+    (a 2xx non-stream answer), :meth:`_on_stream_end` (a 2xx stream answer
+    is over) and :meth:`_on_error_status` (a non-2xx answer); each must call
+    :meth:`_queue`, :meth:`_retry`, :meth:`_complete` or raise.
+    :meth:`_on_stream_start` may emit events before the body;
+    :meth:`_on_connection_dropped` decides what a dropped connection means
+    (by default a :class:`~hfclient.errors.ReadError`). Inside the hooks
+    :attr:`step` says which request's answer it is.
     """
 
+    TRANSITIONS: ClassVar[Transitions]
+    """The machine's whole transition table: ``((step, state), input)`` to the next node."""
+
     def __init__(self) -> None:
-        self._state = State.DONE
+        self._node: Node = IDLE
         self._events: deque[Event] = deque()
         self._error: HfClientError | None = None
         self._exchange: Exchange | None = None
@@ -99,8 +137,13 @@ class Machine:
 
     @property
     def state(self) -> State:
-        """Where the machine is (see :class:`~hfclient.protocol._states.State`)."""
-        return self._state
+        """Where the machine is in its current exchange (see :class:`State`)."""
+        return self._node[1]
+
+    @property
+    def step(self) -> Step | None:
+        """Which request of the flow the machine is on (``None`` before the first and when over)."""
+        return self._node[0]
 
     @property
     def delay(self) -> float:
@@ -114,13 +157,17 @@ class Machine:
 
     def next_request(self) -> HttpRequest:
         """Hand out the pending request (the driver sends it, then feeds the answer)."""
-        self._advance(SEND)
+        self._fire(Input.SEND_REQUEST)
         assert self._exchange is not None
         return self._exchange.request
 
     def receive(self, event: ResponseEvent) -> None:
         """Feed one event of the current response."""
-        self._advance(type(event))
+        key = _EVENT_INPUTS.get(type(event))
+        if key is None:
+            self._fire(Input.FAIL)
+            raise LocalProtocolError(f"can't handle {event!r}: not a response event")
+        self._fire(key)
         exchange = self._exchange
         assert exchange is not None
         try:
@@ -138,31 +185,65 @@ class Machine:
         except HfClientError as exc:
             self._fail(exc)
 
+    def connection_dropped(self) -> None:
+        """The connection broke before the current response ended (e.g. mid-stream)."""
+        self._fire(Input.CONNECTION_DROPPED)
+        exchange = self._exchange
+        assert exchange is not None
+        try:
+            self._on_connection_dropped(exchange)
+            self._check_decided()
+        except HfClientError as exc:
+            self._fail(exc)
+
     def next_event(self) -> MachineEvent:
-        """The next unified event, or what the driver must do: NEED_DATA, NEXT_REQUEST, DONE."""
+        """The next unified event, or a sentinel: NEXT_REQUEST, NEED_DATA, NO_MORE_EVENTS."""
         if self._events:
             return self._events.popleft()
         if self._error is not None:
             error, self._error = self._error, None
             raise error
-        if self._state is State.READY:
+        state = self.state
+        if state is State.READY:
             return NEXT_REQUEST
-        if self._state in (State.WAITING, State.READING):
+        if state in (State.WAITING, State.READING):
             return NEED_DATA
-        if self._state is State.DONE:
-            return DONE
-        raise LocalProtocolError(f"can't read events in state {self._state!r}")
+        if state is State.DONE:
+            return NO_MORE_EVENTS
+        raise LocalProtocolError(f"can't read events in state {describe_node(self._node)}")
+
+    # The one place the state changes.
+
+    def _fire(self, key: Key) -> None:
+        """Move along the table's edge for ``key``; a missing edge fails the machine."""
+        node = self._node
+        after = self.TRANSITIONS.get((node, key))
+        if after is None:
+            if key is not Input.FAIL:
+                self._fire(Input.FAIL)
+            raise LocalProtocolError(
+                f"can't handle {describe_key(key)} in state {describe_node(node)}"
+            )
+        self._node = after
 
     # For subclasses.
 
-    def _send(self, exchange: Exchange, *, delay: float = 0.0) -> None:
+    def _queue(self, step: Step, exchange: Exchange, *, delay: float = 0.0) -> None:
+        """Queue the request of ``step`` (a new machine, or the service deciding)."""
+        self._fire((Input.QUEUE_REQUEST, step))
         self._exchange = exchange
         self._delay = delay
-        self._state = State.READY
 
-    def _finish(self) -> None:
+    def _retry(self, exchange: Exchange, *, delay: float = 0.0) -> None:
+        """Queue the current step's request again, after ``delay`` seconds."""
+        self._fire(Input.RETRY_REQUEST)
+        self._exchange = exchange
+        self._delay = delay
+
+    def _complete(self) -> None:
+        """The flow is over: the driver stops once the events are handed out."""
+        self._fire(Input.COMPLETE)
         self._exchange = None
-        self._state = State.DONE
 
     def _emit(self, events: list[Event]) -> None:
         self._events.extend(events)
@@ -174,21 +255,15 @@ class Machine:
         raise NotImplementedError
 
     def _on_stream_end(self, exchange: Exchange) -> None:
-        self._finish()
+        self._complete()
 
     def _on_error_status(self, exchange: Exchange, body: bytes) -> None:
         raise NotImplementedError
 
-    # The exchange itself.
+    def _on_connection_dropped(self, exchange: Exchange) -> None:
+        raise ReadError("the connection dropped before the response ended")
 
-    def _advance(self, event_type: object) -> None:
-        try:
-            self._state = TRANSITIONS[self._state, event_type]
-        except KeyError:
-            name = getattr(event_type, "__name__", event_type)
-            state = self._state
-            self._state = State.ERROR
-            raise LocalProtocolError(f"can't handle {name} in state {state!r}") from None
+    # The exchange itself.
 
     @staticmethod
     def _ok(exchange: Exchange) -> bool:
@@ -205,7 +280,6 @@ class Machine:
         exchange.body += data[: max(room, 0)]  # an error body is only kept to its limit
 
     def _end(self, exchange: Exchange) -> None:
-        self._state = State.DECIDING
         body = bytes(exchange.body)
         if not self._ok(exchange):
             self._on_error_status(exchange, body)
@@ -214,10 +288,13 @@ class Machine:
             self._on_stream_end(exchange)
         else:
             self._on_body(exchange, body)
-        if self._state is State.DECIDING:
-            raise LocalProtocolError(f"{type(self).__name__} decided nothing after a body ended")
+        self._check_decided()
+
+    def _check_decided(self) -> None:
+        if self.state is State.DECIDING:
+            raise LocalProtocolError(f"{type(self).__name__} decided nothing after a response")
 
     def _fail(self, error: HfClientError) -> None:
         self._error = error
         self._exchange = None
-        self._state = State.ERROR
+        self._fire(Input.FAIL)

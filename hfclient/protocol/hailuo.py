@@ -5,7 +5,7 @@ from __future__ import annotations
 import time
 import uuid as uuid_module
 from collections.abc import Callable, Mapping, Sequence
-from typing import Final
+from typing import ClassVar, Final
 
 from codec._generated.hailuo import BASE_URL, NEW_CHAT_ID, OPERATIONS
 from codec.hailuo import build_chat_request
@@ -14,9 +14,10 @@ from hfclient.errors import LocalProtocolError, MissingAuthError
 from hfclient.events import Conversation
 from hfclient.protocol._machine import Exchange, Machine
 from hfclient.protocol._prompt import format_prompt, trailing_user_text
+from hfclient.protocol._states import Step, Transitions, transition_table
 from hfclient.protocol._status import error_for_status
 
-__all__ = ["HailuoMachine"]
+__all__ = ["HailuoMachine", "HailuoStep"]
 
 _TOKEN_HINT: Final = (
     "pass token= (the localStorage `_token` of a logged-in www.hailuo.ai session) "
@@ -28,6 +29,12 @@ _DEVICE_HINT: Final = (
 )
 
 
+class HailuoStep(Step):
+    """The one request of a Hailuo turn: ``SEND_MESSAGE``, whose answer is the SSE stream."""
+
+    SEND_MESSAGE = "send_message"
+
+
 class HailuoMachine(Machine):
     """One chat turn with Hailuo.
 
@@ -37,6 +44,12 @@ class HailuoMachine(Machine):
     exact query and form sent; ``now_ms`` (milliseconds) is the only clock,
     and ``new_id`` makes the multipart boundary.
     """
+
+    TRANSITIONS: ClassVar[Transitions] = transition_table(
+        starts=[HailuoStep.SEND_MESSAGE],
+        follows={},
+        completes=[HailuoStep.SEND_MESSAGE],
+    )
 
     def __init__(
         self,
@@ -75,7 +88,8 @@ class HailuoMachine(Machine):
             base_url=base_url,
         )
         self._now_ms = now_ms
-        self._send(Exchange(request, OPERATIONS["send_message"], stream=StreamDecoder("hailuo")))
+        exchange = Exchange(request, OPERATIONS["send_message"], stream=StreamDecoder("hailuo"))
+        self._queue(HailuoStep.SEND_MESSAGE, exchange)
 
     def _on_error_status(self, exchange: Exchange, body: bytes) -> None:
         assert exchange.response is not None

@@ -22,7 +22,7 @@ import json
 import time
 import uuid
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from typing import Final, Literal, TypeAlias
+from typing import ClassVar, Final, Literal, TypeAlias
 
 import attrs
 
@@ -61,6 +61,7 @@ from hfclient.protocol._prompt import (
     trailing_user_text,
 )
 from hfclient.protocol._prompt import format_prompt as _format_prompt
+from hfclient.protocol._states import Step, Transitions, transition_table
 from hfclient.protocol._status import (
     ERROR_BODY_LIMIT,
     error_class,
@@ -69,7 +70,14 @@ from hfclient.protocol._status import (
 )
 from hfclient.translate.huggingchat import HuggingChatTranslator
 
-__all__ = ["AUTH_HINT", "Attachment", "Era", "HuggingChatMachine", "format_prompt"]
+__all__ = [
+    "AUTH_HINT",
+    "Attachment",
+    "Era",
+    "HuggingChatMachine",
+    "HuggingChatStep",
+    "format_prompt",
+]
 
 Era: TypeAlias = Literal["v2", "legacy"]
 _ERAS: Final = ("v2", "legacy")
@@ -137,6 +145,25 @@ def _is_html(body: bytes) -> bool:
     return body.lstrip()[:1] == b"<"
 
 
+class HuggingChatStep(Step):
+    """The requests of a HuggingChat turn, in flow order.
+
+    ``CREATE_CONVERSATION`` (``POST /conversation``; skipped when continuing),
+    ``GET_CONVERSATION`` (the parent message id: ``/api/v2/conversations/{id}``
+    or, era ``legacy``, ``__data.json``; skipped when the create answer
+    embeds the conversation), ``SEND_MESSAGE`` (the NDJSON stream).
+    """
+
+    CREATE_CONVERSATION = "create_conversation"
+    GET_CONVERSATION = "get_conversation"
+    SEND_MESSAGE = "send_message"
+
+
+_CREATE: Final = HuggingChatStep.CREATE_CONVERSATION
+_GET: Final = HuggingChatStep.GET_CONVERSATION
+_SEND: Final = HuggingChatStep.SEND_MESSAGE
+
+
 class HuggingChatMachine(Machine):
     """One turn of a HuggingChat conversation, as sans-IO steps.
 
@@ -163,6 +190,12 @@ class HuggingChatMachine(Machine):
     chunks: keepAlive lines arrive about ten times a second (§3.1).
     ``headers`` are added to every request (e.g. a browser User-Agent).
     """
+
+    TRANSITIONS: ClassVar[Transitions] = transition_table(
+        starts=[_CREATE, _GET],  # a new conversation, or continuing one
+        follows={_CREATE: [_GET, _SEND], _GET: [_SEND]},
+        completes=[_SEND],
+    )
 
     def __init__(
         self,
@@ -269,7 +302,7 @@ class HuggingChatMachine(Machine):
             base_url=self._base_url,
             headers=self._headers,
         )
-        self._send(Exchange(request, OPERATIONS["create_conversation"]))
+        self._queue(_CREATE, Exchange(request, OPERATIONS["create_conversation"]))
 
     def _send_parent_query(self) -> None:
         if self._era == "legacy":
@@ -282,7 +315,7 @@ class HuggingChatMachine(Machine):
                 base_url=self._base_url,
                 headers=self._headers,
             )
-            self._send(Exchange(request, OPERATIONS["get_conversation_data"]))
+            self._queue(_GET, Exchange(request, OPERATIONS["get_conversation_data"]))
         else:
             request = build_get_conversation(
                 conversation_id=self._id,
@@ -291,7 +324,7 @@ class HuggingChatMachine(Machine):
                 base_url=self._base_url,
                 headers=self._headers,
             )
-            self._send(Exchange(request, OPERATIONS["get_conversation"]))
+            self._queue(_GET, Exchange(request, OPERATIONS["get_conversation"]))
 
     def _send_message(self, parent: str) -> None:
         legacy = self._era == "legacy"
@@ -317,7 +350,7 @@ class HuggingChatMachine(Machine):
         )
         translator = HuggingChatTranslator(file_url=self._file_url)
         stream = StreamDecoder("huggingchat", translator=translator)
-        self._send(Exchange(request, OPERATIONS["send_message"], stream=stream))
+        self._queue(_SEND, Exchange(request, OPERATIONS["send_message"], stream=stream))
 
     def _file_url(self, sha: str) -> str:
         return get_output_url(conversation_id=self._id, sha=sha, base_url=self._base_url)
@@ -335,7 +368,7 @@ class HuggingChatMachine(Machine):
     # Machine hooks.
 
     def _on_body(self, exchange: Exchange, body: bytes) -> None:
-        if exchange.operation.name == "create_conversation":
+        if self.step is _CREATE:
             self._created(body)
         else:
             self._send_message(self._parent_id(body))
@@ -404,12 +437,9 @@ class HuggingChatMachine(Machine):
         error = error_for_status(
             exchange.operation, response, body, now=self._now(), hint=AUTH_HINT
         )
-        if exchange.operation.name == "create_conversation" and response.status == 400:
+        if self.step is _CREATE and response.status == 400:
             # Unknown or unlisted model: the only field a caller controls here (§2.3).
             raise ModelNotSupportedError(
                 f"{error.message} (model {self._model!r})", status=400, body=error.body
             )
         raise error
-
-    def _on_stream_end(self, exchange: Exchange) -> None:
-        self._finish()

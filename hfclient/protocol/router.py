@@ -12,7 +12,7 @@ from __future__ import annotations
 import json
 import time
 from collections.abc import Callable, Mapping, MutableMapping, Sequence
-from typing import Any, Final
+from typing import Any, ClassVar, Final
 
 from codec import router as wire
 from codec._generated.router import (
@@ -36,10 +36,11 @@ from hfclient.errors import (
 )
 from hfclient.events import Event, Status
 from hfclient.protocol._machine import Exchange, Machine
+from hfclient.protocol._states import Step, Transitions, transition_table
 from hfclient.protocol._status import error_for_status, retry_after_seconds
 from hfclient.translate.router import RouterTranslator
 
-__all__ = ["AUTO", "RouterMachine", "provider_route", "resolve_model"]
+__all__ = ["AUTO", "RouterMachine", "RouterStep", "provider_route", "resolve_model"]
 
 AUTO: Final = "auto"
 _AUTH_HINT: Final = "pass api_key= or set HF_TOKEN to a Hugging Face access token"
@@ -56,6 +57,25 @@ def resolve_model(model: str) -> str:
     return MODEL_ALIASES.get(model, model)
 
 
+class RouterStep(Step):
+    """The requests of a router completion.
+
+    ``GET_PROVIDER_MAPPING`` (the Hub's provider list for the model; skipped
+    when cached), ``PROVIDER_CHAT_COMPLETIONS`` (one provider's stream; the
+    next provider is this step again), ``CHAT_COMPLETIONS`` (``provider="auto"``:
+    the router picks).
+    """
+
+    GET_PROVIDER_MAPPING = "get_provider_mapping"
+    PROVIDER_CHAT_COMPLETIONS = "provider_chat_completions"
+    CHAT_COMPLETIONS = "chat_completions"
+
+
+_MAPPING: Final = RouterStep.GET_PROVIDER_MAPPING
+_PROVIDER: Final = RouterStep.PROVIDER_CHAT_COMPLETIONS
+_AUTO: Final = RouterStep.CHAT_COMPLETIONS
+
+
 class RouterMachine(Machine):
     """One streaming chat completion through the router.
 
@@ -66,6 +86,13 @@ class RouterMachine(Machine):
     mapping is fetched once per model. ``now`` is the clock for HTTP-date
     ``Retry-After`` values; the machine reads no other clock.
     """
+
+    TRANSITIONS: ClassVar[Transitions] = transition_table(
+        starts=[_MAPPING, _PROVIDER, _AUTO],  # no mapping cached, cached, auto
+        follows={_MAPPING: [_PROVIDER], _PROVIDER: [_PROVIDER]},  # the next provider
+        retries=[_PROVIDER, _AUTO],  # once after a 429 or a 5xx
+        completes=[_PROVIDER, _AUTO],
+    )
 
     def __init__(
         self,
@@ -104,14 +131,14 @@ class RouterMachine(Machine):
         if max_inputs_length is not None:
             self._trim(max_inputs_length)
         if provider == AUTO:
-            self._send_auto()
+            self._queue(_AUTO, self._auto_exchange())
         elif self._model in self._cache:
             self._use_mapping(self._cache[self._model])
         else:
             request = build_get_provider_mapping(
                 model_id=self._model, api_key=api_key, base_url=hub_url
             )
-            self._send(Exchange(request, OPERATIONS["get_provider_mapping"]))
+            self._queue(_MAPPING, Exchange(request, OPERATIONS["get_provider_mapping"]))
 
     @property
     def model(self) -> str:
@@ -142,14 +169,11 @@ class RouterMachine(Machine):
         self._translator = RouterTranslator(provider=provider)
         return StreamDecoder("router", translator=self._translator)
 
-    def _send_auto(self, *, delay: float = 0.0) -> None:
+    def _auto_exchange(self) -> Exchange:
         request = build_chat_completions(
             body=self._body(self._model), api_key=self._api_key, base_url=self._base_url
         )
-        exchange = Exchange(
-            request, OPERATIONS["chat_completions"], stream=self._stream_decoder(None)
-        )
-        self._send(exchange, delay=delay)
+        return Exchange(request, OPERATIONS["chat_completions"], stream=self._stream_decoder(None))
 
     def _use_mapping(self, entries: list[wire.ProviderMapping]) -> None:
         usable = [
@@ -165,9 +189,9 @@ class RouterMachine(Machine):
                 f"no live conversational provider serves {self._model}{wanted}"
             )
         self._providers = usable
-        self._send_provider()
+        self._queue(_PROVIDER, self._provider_exchange())
 
-    def _send_provider(self, *, delay: float = 0.0) -> None:
+    def _provider_exchange(self) -> Exchange:
         entry = self._providers[0]
         provider = str(entry.provider)
         request = build_provider_chat_completions(
@@ -176,30 +200,27 @@ class RouterMachine(Machine):
             api_key=self._api_key,
             base_url=self._base_url,
         )
-        exchange = Exchange(
+        return Exchange(
             request,
             OPERATIONS["provider_chat_completions"],
             stream=self._stream_decoder(provider),
             provider=provider,
         )
-        self._send(exchange, delay=delay)
 
     def _next_provider(self) -> None:
         self._retried = False
         self._providers.pop(0)
         if self._providers:
-            self._send_provider()
+            self._queue(_PROVIDER, self._provider_exchange())
             return
         raise AllProvidersFailedError(
             f"every provider of {self._model} failed", attempts=self._attempts
         )
 
-    def _retry(self, delay: float) -> None:
+    def _try_again(self, delay: float) -> None:
         self._retried = True
-        if self._wanted == AUTO:
-            self._send_auto(delay=delay)
-        else:
-            self._send_provider(delay=delay)
+        exchange = self._auto_exchange() if self.step is _AUTO else self._provider_exchange()
+        self._retry(exchange, delay=delay)
 
     # Machine hooks.
 
@@ -218,7 +239,7 @@ class RouterMachine(Machine):
         self._use_mapping(entries)
 
     def _on_stream_start(self, exchange: Exchange) -> list[Event]:
-        if exchange.provider is None and self._translator is not None:
+        if self.step is _AUTO and self._translator is not None:
             # The auto route names the provider it picked in a header, when it does.
             assert exchange.response is not None
             picked = exchange.response.header("x-inference-provider")
@@ -237,20 +258,17 @@ class RouterMachine(Machine):
             provider=exchange.provider,
             hint=_AUTH_HINT,
         )
-        if exchange.stream is None or status in (401, 403):
+        if self.step is _MAPPING or status in (401, 403):
             raise error  # the mapping request, or a token problem: no provider will do better
         self._attempts.append(ProviderAttempt(exchange.provider or AUTO, status, error.message))
         if status == 429 and not self._retried:
             wait = retry_after_seconds(response.header("Retry-After"), now=self._now())
-            self._retry(min(wait if wait is not None else 1.0, self._retry_after_cap))
+            self._try_again(min(wait if wait is not None else 1.0, self._retry_after_cap))
         elif status >= 500 and not self._retried:
-            self._retry(self._backoff)
+            self._try_again(self._backoff)
         elif status in (402, 429) or status >= 500:
-            if self._wanted == AUTO:
+            if self.step is _AUTO:
                 raise error
             self._next_provider()
         else:
             raise error
-
-    def _on_stream_end(self, exchange: Exchange) -> None:
-        self._finish()
