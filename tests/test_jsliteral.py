@@ -1,4 +1,4 @@
-"""codec.jsliteral: uneval's literal forms, the IIFE for shared values, the reader's API."""
+"""codec.legacy.jsliteral: uneval's literal forms, the IIFE for shared values, the reader's API."""
 
 from __future__ import annotations
 
@@ -12,9 +12,10 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from codec.devalue import UNDEFINED, Deferred, JSRegExp, TaggedString
 from codec.errors import CodecError
-from codec.jsliteral import LiteralReader, parse_literal, read_literal
+from codec.jsvalues import UNDEFINED, JSRegExp, TaggedString
+from codec.legacy.devalue import Deferred
+from codec.legacy.jsliteral import LiteralReader, parse_literal, read_literal
 from tests.test_devalue import assert_same_graph
 
 # --- Literal forms -----------------------------------------------------------------------------
@@ -410,7 +411,7 @@ def test_the_uneval_helper_hoists() -> None:
     )
 
 
-# --- One text read in parts (the API codec.sveltekit uses) -------------------------------------
+# --- One text read in parts (the API codec.legacy.sveltekit uses) ------------------------------
 
 
 def test_call_arguments_are_read_but_not_run() -> None:

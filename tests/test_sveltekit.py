@@ -1,4 +1,4 @@
-"""codec.sveltekit: ``__data.json`` bodies in both forms, and the page's bootstrap script."""
+"""codec.legacy.sveltekit: ``__data.json`` bodies in both forms, and the page's bootstrap script."""
 
 from __future__ import annotations
 
@@ -7,9 +7,10 @@ from datetime import datetime
 
 import pytest
 
-from codec.devalue import UNDEFINED, Deferred
 from codec.errors import CodecError
-from codec.sveltekit import decode_sveltekit_data, read_kit_hydration
+from codec.jsvalues import UNDEFINED
+from codec.legacy.devalue import Deferred
+from codec.legacy.sveltekit import decode_sveltekit_data, read_kit_hydration
 from tests.conftest import DATA
 
 EXAMPLES = DATA / "examples"

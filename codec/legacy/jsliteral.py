@@ -12,13 +12,13 @@ the assignment and ``.add``/``.set`` statements devalue emits, and the few
 constructors it uses. Nothing else of JavaScript runs: an unknown name,
 property or call raises :class:`CodecError` with the byte offset (in the
 UTF-8 encoding of the text) where it appears. :class:`LiteralReader` reads
-several expressions of one text as one evaluation; :mod:`codec.sveltekit`
+several expressions of one text as one evaluation; :mod:`codec.legacy.sveltekit`
 uses it to read a page's bootstrap script.
 
-Values map as in :mod:`codec.devalue`: ``undefined`` (``void 0``) is
-:data:`~codec.devalue.UNDEFINED`, a ``Date`` an aware datetime, a ``Set`` a
-set, a ``Map`` a dict, an array hole :data:`~codec.devalue.UNDEFINED`,
-SvelteKit's ``__sveltekit_x.defer(id)`` a :class:`~codec.devalue.Deferred`.
+Values map as in :mod:`codec.jsvalues`: ``undefined`` (``void 0``) is
+:data:`~codec.jsvalues.UNDEFINED`, a ``Date`` an aware datetime, a ``Set`` a
+set, a ``Map`` a dict, an array hole :data:`~codec.jsvalues.UNDEFINED`,
+SvelteKit's ``__sveltekit_x.defer(id)`` a :class:`~codec.legacy.devalue.Deferred`.
 Shared values stay shared (``is``), as devalue meant them.
 """
 
@@ -31,16 +31,16 @@ from typing import Final
 
 import attrs
 
-from codec.devalue import (
+from codec.errors import CodecError
+from codec.jsvalues import (
     UNDEFINED,
-    Deferred,
     JSRegExp,
     TaggedString,
     check_new_key,
     date_from_epoch_ms,
     date_from_iso,
 )
-from codec.errors import CodecError
+from codec.legacy.devalue import Deferred
 
 __all__ = ["Decoder", "Expression", "LiteralReader", "parse_literal", "read_literal"]
 
@@ -1208,7 +1208,7 @@ class LiteralReader:
 
     They share ``deferreds``, ``decoders`` and one budget of array slots, so a
     page's scripts can be read one at a time: a ``__sveltekit_x.resolve(...)``
-    in one settles the :class:`~codec.devalue.Deferred` made by another.
+    in one settles the :class:`~codec.legacy.devalue.Deferred` made by another.
     """
 
     def __init__(
@@ -1249,7 +1249,7 @@ def read_literal(
 ) -> tuple[object, int]:
     """Read one JavaScript expression at ``start``; return its value and the offset after it.
 
-    ``deferreds`` collects the :class:`~codec.devalue.Deferred` values that
+    ``deferreds`` collects the :class:`~codec.legacy.devalue.Deferred` values that
     ``__sveltekit_x.defer(id)`` creates, by id; ``decoders`` revive SvelteKit
     ``transport`` types written as ``app.decode("Name", value)``.
     """

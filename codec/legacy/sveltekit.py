@@ -2,10 +2,10 @@
 
 A SvelteKit app sends a route's load data in two forms (protocols/huggingchat.md
 §2.1, §2.4, §4.1, §6): a ``__data.json`` body of devalue JSON, decoded with
-:mod:`codec.devalue`, and, in a server-rendered page, a bootstrap script that
-holds the data as JavaScript literals, read with :mod:`codec.jsliteral`. Both
+:mod:`codec.legacy.devalue`, and, in a server-rendered page, a bootstrap script that
+holds the data as JavaScript literals, read with :mod:`codec.legacy.jsliteral`. Both
 give one node per route level, root layout first; promises are
-:class:`~codec.devalue.Deferred` values, settled when the body or page carries
+:class:`~codec.legacy.devalue.Deferred` values, settled when the body or page carries
 their results. Malformed input raises :class:`~codec.errors.CodecError`.
 """
 
@@ -17,11 +17,11 @@ from typing import Final, TypeGuard
 
 import attrs
 
-from codec import devalue
 from codec._json import body_text, load_json
-from codec.devalue import Deferred
 from codec.errors import CodecError
-from codec.jsliteral import Decoder, Expression, LiteralReader
+from codec.legacy import devalue
+from codec.legacy.devalue import Deferred
+from codec.legacy.jsliteral import Decoder, Expression, LiteralReader
 
 __all__ = ["KitHydration", "SvelteKitData", "decode_sveltekit_data", "read_kit_hydration"]
 
@@ -36,7 +36,7 @@ class SvelteKitData:
     ``nodes`` has one entry per route node, root layout first. A data node is
     ``{"type": "data", "data": <decoded value>, "uses": {...}}``; ``skip``
     and ``error`` nodes and ``None`` are as sent. Promises are
-    :class:`~codec.devalue.Deferred` values, settled by the body's ``chunk``
+    :class:`~codec.legacy.devalue.Deferred` values, settled by the body's ``chunk``
     lines and listed by id in ``deferreds``. A redirect body has no nodes
     and gives its target in ``redirect``.
     """
@@ -53,7 +53,7 @@ def decode_sveltekit_data(body: bytes) -> SvelteKitData:
     ``text/sveltekit-data``: the nodes on the first line, then one ``chunk``
     line per promise of the data (``{"type":"chunk","id":n,"data"|"error":...}``).
     Both are read here, line by line; each node's ``data`` is decoded with
-    :func:`codec.devalue.unflatten`.
+    :func:`codec.legacy.devalue.unflatten`.
     """
     text = body_text(body, "SvelteKit data")
     lines: list[tuple[int, object]] = []
@@ -135,7 +135,7 @@ class KitHydration:
 
     ``data`` has one entry per node of ``node_ids`` (root layout first): a
     dict ``{"type": "data", "data": ..., "uses": ...}`` or None. Promises in
-    it are :class:`~codec.devalue.Deferred` values, settled from the page's
+    it are :class:`~codec.legacy.devalue.Deferred` values, settled from the page's
     ``__sveltekit_x.resolve(...)`` scripts when the page carries them;
     ``deferreds`` holds them all by id.
     """
