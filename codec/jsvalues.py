@@ -12,8 +12,7 @@ a ``RegExp`` a :class:`JSRegExp`, a ``URL`` (or ``URLSearchParams``,
 from __future__ import annotations
 
 import enum
-import math
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 from typing import Final
 
 import attrs
@@ -28,7 +27,6 @@ __all__ = [
     "TaggedString",
     "UndefinedType",
     "check_new_key",
-    "date_from_epoch_ms",
     "date_from_iso",
 ]
 
@@ -82,9 +80,6 @@ class TaggedString:
     text: str
 
 
-_EPOCH: Final = datetime(1970, 1, 1, tzinfo=UTC)
-
-
 def date_from_iso(text: str) -> datetime | InvalidDateType:
     """A timezone-aware datetime from ``Date.prototype.toISOString`` text.
 
@@ -99,18 +94,6 @@ def date_from_iso(text: str) -> datetime | InvalidDateType:
         # Also the six-digit years JavaScript allows (±275760), beyond datetime's range.
         raise CodecError(f"not an ISO date Python can hold: {text[:40]!r}") from None
     return value if value.tzinfo is not None else value.replace(tzinfo=UTC)
-
-
-def date_from_epoch_ms(ms: float) -> datetime | InvalidDateType:
-    """A timezone-aware UTC datetime from milliseconds since the epoch (``Date.getTime()``)."""
-    if math.isnan(ms):
-        return INVALID_DATE
-    try:
-        return _EPOCH + timedelta(milliseconds=ms)
-    except OverflowError:
-        raise CodecError(
-            f"Date {ms!r} ms is outside the range Python's datetime can hold"
-        ) from None
 
 
 def check_new_key(container: set[object] | dict[object, object], key: object, what: str) -> None:

@@ -220,3 +220,14 @@ def test_pages_without_a_readable_bootstrap() -> None:
         read_kit_hydration(
             _page("{node_ids:[0],data:[null]}", "__sveltekit_abc.resolve({id:7,data:[]})")
         )
+
+
+def test_kit_declaring_the_data_before_the_start_call() -> None:
+    # Some kits write `const data = [...]` and pass `data` shorthand, and `__sveltekit_x.element`.
+    html = (
+        "<script>{__sveltekit_abc = {};const data = [null,{type:'data',data:{x:1},uses:{}}];"
+        "kit.start(app, __sveltekit_abc.element, {node_ids: [0, 1], data, form: null, "
+        "error: null});}</script>"
+    )
+    hydration = read_kit_hydration(html)
+    assert hydration.data == [None, {"type": "data", "data": {"x": 1}, "uses": {}}]
