@@ -2,9 +2,9 @@
 
 Each section stands alone: the message-update stream, message ids, model
 lists. The readers take a whole response body (bytes) and tell its form from
-the content, across the eras (protocols/huggingchat.md §0, §10): ``__data.json``
-and the server-rendered page before 2025-06-05 (read with
-:mod:`codec.sveltekit`), superjson ``/chat/api/v2/*`` bodies after.
+the content, across the eras (protocols/huggingchat.md §0, §10): superjson
+``/chat/api/v2/*`` bodies from 2025-06-05 on, read here; ``__data.json`` and
+the server-rendered page before, handed to :mod:`codec.legacy.huggingchat`.
 Malformed input raises :class:`~codec.errors.CodecError`; a body in which
 the service reports an error of its own raises
 :class:`~codec.errors.RemoteDataError`.
@@ -41,11 +41,11 @@ from codec._generated.huggingchat import (
     decode_message_updates,
 )
 from codec._json import body_text, load_json
-from codec.devalue import UNDEFINED
 from codec.errors import CodecError, RemoteDataError
 from codec.framing import NDJSONDecoder
+from codec.jsvalues import UNDEFINED
+from codec.legacy import huggingchat as legacy
 from codec.streams import iter_decoded
-from codec.sveltekit import SvelteKitData, decode_sveltekit_data, read_kit_hydration
 
 __all__ = [
     "File",
@@ -75,22 +75,6 @@ __all__ = [
 _BOM: Final = "\ufeff"
 
 
-def _raise_for_remote_error(data: SvelteKitData) -> None:
-    """Raise :class:`RemoteDataError` for a redirect or the first error node."""
-    if data.redirect is not None:
-        raise RemoteDataError(f"redirected to {data.redirect}")
-    for node in data.nodes:
-        if isinstance(node, dict) and node.get("type") == "error":
-            # Access errors come as a 200 body with an error node: §2.4, §4.1, §4.5 step 3.
-            error = node.get("error")
-            message = error.get("message") if isinstance(error, dict) else None
-            if not isinstance(message, str):
-                message = json.dumps(node, ensure_ascii=False)
-            status = node.get("status")
-            valid_status = isinstance(status, int) and not isinstance(status, bool)
-            raise RemoteDataError(message, status=status if valid_status else None)
-
-
 # --- The message-update stream -------------------------------------------------------------
 
 
@@ -117,7 +101,7 @@ def extract_message_id(body: bytes) -> str | None:
     (protocols/huggingchat.md §2.3-§2.5, §4.5):
 
     - ``GET /chat/conversation/{id}/__data.json``, either form (until
-      2025-06-05): the page node, decoded from devalue;
+      2025-06-05): the page node, read by :mod:`codec.legacy.huggingchat`;
     - ``GET /chat/api/v2/conversations/{id}``: a superjson envelope;
     - ``POST /chat/conversation`` from 2026-07-03 on, whose ``conversation``
       field is a superjson string.
@@ -143,13 +127,11 @@ def extract_message_id(body: bytes) -> str | None:
 
 def _find_conversation(body: bytes) -> dict[str, object]:
     text = body_text(body, "conversation body")
-    document = _parse_whole_or_lines(text)
-    if document is None:
-        return _page_conversation(body)  # several lines: `=11` SvelteKit data
+    document = _parse_document(text)
+    if _is_legacy(document):
+        return _conversation_dict(legacy.page_conversation(body), "the page data")
     if not isinstance(document, dict):
         raise CodecError("a conversation body is a JSON object")
-    if _is_sveltekit_document(document):
-        return _page_conversation(body)
     if "json" in document:
         return _conversation_dict(superjson.deserialize(document), "the superjson value")
     embedded = document.get("conversation")
@@ -167,49 +149,33 @@ def _find_conversation(body: bytes) -> dict[str, object]:
     raise CodecError(f"not a HuggingChat conversation body (keys: {sorted(document)[:8]})")
 
 
-def _page_conversation(body: bytes) -> dict[str, object]:
-    data = decode_sveltekit_data(body)
-    _raise_for_remote_error(data)
-    if not data.nodes:
-        raise CodecError("SvelteKit data without nodes")
-    page = data.nodes[-1]  # the page is the leaf node, after the layouts (§4.3)
-    if page is None or (isinstance(page, dict) and page.get("type") == "skip"):
-        raise CodecError(
-            "the page node was not sent: request x-sveltekit-invalidated with a 1 for the page"
-        )
-    assert isinstance(page, dict)  # _decode_node let only data nodes through here
-    return _conversation_dict(page["data"], "the page data")
-
-
 def _conversation_dict(value: object, what: str) -> dict[str, object]:
     if not isinstance(value, dict) or "messages" not in value:
         raise CodecError(f"{what} is not a conversation (no messages)")
     return value
 
 
-def _parse_whole_or_lines(text: str) -> object | None:
-    """The body as one JSON document, or None when it is several JSON lines (``=11`` data)."""
+_LEGACY: Final = object()
+"""What :func:`_parse_document` returns for a legacy ``=11`` SvelteKit body of JSON lines."""
+
+
+def _parse_document(text: str) -> object:
+    """The body as one JSON document, or :data:`_LEGACY` when it is several JSON lines."""
     try:
-        document: object = json.loads(text)
+        return json.loads(text)
     except json.JSONDecodeError:
-        first, _, rest = text.lstrip().partition("\n")
-        if rest.strip():
-            try:
-                json.loads(first)
-            except json.JSONDecodeError:
-                pass
-            else:
-                return None
+        if legacy.is_json_lines(text):
+            return _LEGACY
     except RecursionError:
         raise CodecError("body is nested too deeply") from None
-    else:
-        return document
     return load_json(text, "body")  # raises, with the offset
 
 
-def _is_sveltekit_document(document: Mapping[str, object]) -> bool:
-    kind = document.get("type")
-    return (kind == "data" and "nodes" in document) or kind == "redirect"
+def _is_legacy(document: object) -> bool:
+    """Whether a parsed body is SvelteKit data of the legacy era (§2.4), for :mod:`codec.legacy`."""
+    return document is _LEGACY or (
+        isinstance(document, dict) and legacy.is_sveltekit_document(document)
+    )
 
 
 def _raise_for_error_body(document: Mapping[str, object]) -> None:
@@ -253,37 +219,26 @@ def extract_models(body: bytes) -> list[ModelInfo]:
       a list of model summaries (§2.2);
     - ``GET /chat`` (until 2025-06-05): the HTML page, whose bootstrap script
       carries the root layout's ``models`` as a JavaScript literal (§2.1, §6),
-      read with :func:`codec.sveltekit.read_kit_hydration`;
+      read with :func:`codec.legacy.huggingchat.page_models`;
     - a ``__data.json`` body whose root layout node was sent (§4.3).
     """
     if body.removeprefix(_BOM.encode()).lstrip(b" \t\r\n").startswith(b"<"):
-        # surrogateescape: a stray invalid byte in the markup must not hide the data.
-        hydration = read_kit_hydration(body.decode("utf-8", "surrogateescape"))
-        return _models_from_nodes(hydration.data)
+        return _model_infos(legacy.page_models(body))
     text = body_text(body, "model list")
-    document = _parse_whole_or_lines(text)
-    if document is None or (isinstance(document, dict) and _is_sveltekit_document(document)):
-        data = decode_sveltekit_data(body)
-        _raise_for_remote_error(data)
-        return _models_from_nodes(data.nodes)
+    document = _parse_document(text)
+    if _is_legacy(document):
+        return _model_infos(legacy.sveltekit_models(body))
     if isinstance(document, dict) and "json" in document:
         document = superjson.deserialize(document)
     elif isinstance(document, dict):
         _raise_for_error_body(document)
     if not isinstance(document, list):
         raise CodecError("a model list body holds a list of models")
-    return [_model_info(entry, position) for position, entry in enumerate(document)]
+    return _model_infos(document)
 
 
-def _models_from_nodes(nodes: list[object]) -> list[ModelInfo]:
-    for node in nodes:
-        data = node.get("data") if isinstance(node, dict) else None
-        if isinstance(data, dict) and "models" in data:
-            models = data["models"]
-            if not isinstance(models, list):
-                raise CodecError("the layout's models is not a list")
-            return [_model_info(entry, position) for position, entry in enumerate(models)]
-    raise CodecError("no layout data with a models list (was the root layout node sent?)")
+def _model_infos(entries: list[object]) -> list[ModelInfo]:
+    return [_model_info(entry, position) for position, entry in enumerate(entries)]
 
 
 def _model_info(entry: object, position: int) -> ModelInfo:

@@ -8,11 +8,11 @@ into what, and ``meta.referentialEqualities`` which paths hold one shared
 object. superjson 2.2.3 and later also write ``meta.v = 1``, which changes
 how backslashes in paths are escaped (flightcontrolhq/superjson ``4054f3f``).
 
-Types map as in :mod:`codec.devalue`: ``undefined`` is
-:data:`~codec.devalue.UNDEFINED`, a ``Date`` an aware datetime, ``set`` a
+Types map as in :mod:`codec.jsvalues`: ``undefined`` is
+:data:`~codec.jsvalues.UNDEFINED`, a ``Date`` an aware datetime, ``set`` a
 set, ``map`` a dict, ``bigint`` an int, ``regexp`` a
-:class:`~codec.devalue.JSRegExp`, ``URL`` a
-:class:`~codec.devalue.TaggedString`. Values of registered classes, custom
+:class:`~codec.jsvalues.JSRegExp`, ``URL`` a
+:class:`~codec.jsvalues.TaggedString`. Values of registered classes, custom
 types, symbols, typed arrays and Errors keep their JSON form.
 """
 
@@ -23,8 +23,8 @@ import json
 import math
 from typing import Final
 
-from codec.devalue import UNDEFINED, JSRegExp, TaggedString, check_new_key, date_from_iso
 from codec.errors import CodecError
+from codec.jsvalues import UNDEFINED, JSRegExp, TaggedString, check_new_key, date_from_iso
 
 __all__ = ["deserialize", "parse"]
 

@@ -1,4 +1,4 @@
-"""codec.devalue: the example nodes, every tag and sentinel, identity, cycles, bad input."""
+"""codec.legacy.devalue: the example nodes, every tag and sentinel, identity, cycles, bad input."""
 
 from __future__ import annotations
 
@@ -12,17 +12,10 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from codec import devalue
-from codec.devalue import (
-    INVALID_DATE,
-    UNDEFINED,
-    Deferred,
-    JSRegExp,
-    TaggedString,
-    TypedArray,
-    unflatten,
-)
 from codec.errors import CodecError
+from codec.jsvalues import INVALID_DATE, UNDEFINED, JSRegExp, TaggedString
+from codec.legacy import devalue
+from codec.legacy.devalue import Deferred, TypedArray, unflatten
 from tests.conftest import DATA
 
 EXAMPLES = DATA / "examples"

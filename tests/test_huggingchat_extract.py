@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import json
+import subprocess
+import sys
 from datetime import UTC, datetime
+from pathlib import Path
 
 import attrs
 import pytest
@@ -11,9 +14,9 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from codec import superjson
-from codec.devalue import UNDEFINED, JSRegExp
 from codec.errors import CodecError, RemoteDataError
 from codec.huggingchat import ModelInfo, extract_message_id, extract_models
+from codec.jsvalues import UNDEFINED, JSRegExp
 from tests.conftest import DATA
 from tests.test_sveltekit import sveltekit
 
@@ -469,3 +472,12 @@ def test_superjson_text_errors_have_offsets() -> None:
     with pytest.raises(CodecError) as caught:
         superjson.parse(b'{"json": [1,]}')
     assert caught.value.offset == 12
+
+
+def test_superjson_needs_nothing_of_the_legacy_era() -> None:
+    # The current era's reader stands alone: importing it loads no `codec.legacy` module.
+    code = (
+        "import sys, codec.superjson, codec.jsvalues\n"
+        "assert not [m for m in sys.modules if m.startswith('codec.legacy')], sys.modules"
+    )
+    subprocess.run([sys.executable, "-c", code], check=True, cwd=Path(__file__).parent.parent)

@@ -1,4 +1,4 @@
-"""codec.sveltekit: ``__data.json`` bodies in both forms, and the page's bootstrap script."""
+"""codec.legacy.sveltekit: ``__data.json`` bodies in both forms, and the page's bootstrap script."""
 
 from __future__ import annotations
 
@@ -7,9 +7,10 @@ from datetime import datetime
 
 import pytest
 
-from codec.devalue import UNDEFINED, Deferred
 from codec.errors import CodecError
-from codec.sveltekit import decode_sveltekit_data, read_kit_hydration
+from codec.jsvalues import UNDEFINED
+from codec.legacy.devalue import Deferred
+from codec.legacy.sveltekit import decode_sveltekit_data, read_kit_hydration
 from tests.conftest import DATA
 
 EXAMPLES = DATA / "examples"
@@ -219,3 +220,14 @@ def test_pages_without_a_readable_bootstrap() -> None:
         read_kit_hydration(
             _page("{node_ids:[0],data:[null]}", "__sveltekit_abc.resolve({id:7,data:[]})")
         )
+
+
+def test_kit_declaring_the_data_before_the_start_call() -> None:
+    # Some kits write `const data = [...]` and pass `data` shorthand, and `__sveltekit_x.element`.
+    html = (
+        "<script>{__sveltekit_abc = {};const data = [null,{type:'data',data:{x:1},uses:{}}];"
+        "kit.start(app, __sveltekit_abc.element, {node_ids: [0, 1], data, form: null, "
+        "error: null});}</script>"
+    )
+    hydration = read_kit_hydration(html)
+    assert hydration.data == [None, {"type": "data", "data": {"x": 1}, "uses": {}}]

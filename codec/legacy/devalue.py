@@ -1,6 +1,7 @@
 """devalue ``stringify`` output (a flat JSON array of values) decoded into Python values.
 
-SvelteKit sends load data in this form (protocols/huggingchat.md §4.2): element 0
+SvelteKit sends load data in this form in ``__data.json`` bodies, until
+2025-06-05 (protocols/huggingchat.md §4.2): element 0
 is the root, a non-negative int inside an object or array is the index of
 another element, a negative int is a sentinel (-1 undefined, -2 hole, -3 NaN,
 -4 +Infinity, -5 -Infinity, -6 -0, -7 sparse array; devalue ``src/constants.js``),
@@ -14,10 +15,10 @@ itself decodes to a Python object that contains itself. Decoding uses an
 explicit work list, never recursion over the data, so deep or cyclic input
 cannot exhaust the stack.
 
-JavaScript values without a Python counterpart get small types of their own,
-defined here and shared with :mod:`codec.jsliteral` and :mod:`codec.superjson`:
-:data:`UNDEFINED`, :data:`INVALID_DATE`, :class:`Deferred`, :class:`JSRegExp`,
-:class:`TypedArray` and :class:`TaggedString`.
+Values map as in :mod:`codec.jsvalues` (:data:`~codec.jsvalues.UNDEFINED`,
+:class:`~codec.jsvalues.JSRegExp`...). Two types only the legacy era needs are
+defined here and shared with :mod:`codec.legacy.jsliteral`: :class:`Deferred`
+(a SvelteKit promise) and :class:`TypedArray`.
 """
 
 from __future__ import annotations
@@ -29,66 +30,18 @@ import json
 import math
 import reprlib
 from collections.abc import Callable, Mapping
-from datetime import UTC, datetime, timedelta
 from functools import partial
 from typing import Final, TypeGuard
 
 import attrs
 
 from codec.errors import CodecError
+from codec.jsvalues import UNDEFINED, JSRegExp, TaggedString, check_new_key, date_from_iso
 
-__all__ = [
-    "INVALID_DATE",
-    "UNDEFINED",
-    "Deferred",
-    "InvalidDateType",
-    "JSRegExp",
-    "Reviver",
-    "TaggedString",
-    "TypedArray",
-    "UndefinedType",
-    "check_new_key",
-    "date_from_epoch_ms",
-    "date_from_iso",
-    "parse",
-    "unflatten",
-]
+__all__ = ["Deferred", "Reviver", "TypedArray", "parse", "unflatten"]
 
 
-# --- JavaScript values without a Python counterpart --------------------------------------------
-
-
-class UndefinedType(enum.Enum):
-    """The type of :data:`UNDEFINED`, JavaScript's ``undefined`` (falsy, a singleton)."""
-
-    UNDEFINED = "UNDEFINED"
-
-    def __repr__(self) -> str:
-        return "UNDEFINED"
-
-    __str__ = __repr__
-
-    def __bool__(self) -> bool:
-        return False
-
-
-UNDEFINED: Final = UndefinedType.UNDEFINED
-"""JavaScript ``undefined``: a key that is present with no value, distinct from ``null`` (None)."""
-
-
-class InvalidDateType(enum.Enum):
-    """The type of :data:`INVALID_DATE` (a singleton)."""
-
-    INVALID_DATE = "INVALID_DATE"
-
-    def __repr__(self) -> str:
-        return "INVALID_DATE"
-
-    __str__ = __repr__
-
-
-INVALID_DATE: Final = InvalidDateType.INVALID_DATE
-"""A JavaScript ``Date`` whose time is NaN (devalue writes it as ``["Date", ""]``)."""
+# --- SvelteKit promises and binary data --------------------------------------------------------
 
 
 class _Pending(enum.Enum):
@@ -104,8 +57,8 @@ class Deferred:
 
     The body that carries the promise settles it afterwards, in a ``chunk``
     line of ``__data.json`` or a ``resolve`` script of the HTML page
-    (protocols/huggingchat.md §4.1); the readers in :mod:`codec.huggingchat`
-    and :mod:`codec.jsliteral` call :meth:`resolve` or :meth:`reject`.
+    (protocols/huggingchat.md §4.1); the readers in :mod:`codec.legacy.sveltekit`
+    and :mod:`codec.legacy.jsliteral` call :meth:`resolve` or :meth:`reject`.
     Equality is identity: two promises with equal ids are still two promises.
     """
 
@@ -162,14 +115,6 @@ class Deferred:
 
 
 @attrs.frozen(slots=True)
-class JSRegExp:
-    """A JavaScript regular expression, kept as text: its syntax is not Python's."""
-
-    source: str
-    flags: str = ""
-
-
-@attrs.frozen(slots=True)
 class TypedArray:
     """A JavaScript typed array or ``DataView``: its kind and the bytes of the view.
 
@@ -180,14 +125,6 @@ class TypedArray:
 
     kind: str
     data: bytes
-
-
-@attrs.frozen(slots=True)
-class TaggedString:
-    """A value JavaScript rebuilds from a string: ``URL``, ``URLSearchParams``, ``Temporal.*``."""
-
-    tag: str
-    text: str
 
 
 _ITEM_SIZES: Final[Mapping[str, int]] = {
@@ -220,37 +157,6 @@ _STRING_TAGS: Final = frozenset(
         "Temporal.ZonedDateTime",
     }
 )
-
-_EPOCH: Final = datetime(1970, 1, 1, tzinfo=UTC)
-
-
-def date_from_iso(text: str) -> datetime | InvalidDateType:
-    """A timezone-aware datetime from ``Date.prototype.toISOString`` text.
-
-    An empty string is an invalid Date (:data:`INVALID_DATE`); text without
-    an offset is read as UTC, since every writer we decode writes UTC.
-    """
-    if text == "":
-        return INVALID_DATE
-    try:
-        value = datetime.fromisoformat(text)
-    except ValueError:
-        # Also the six-digit years JavaScript allows (±275760), beyond datetime's range.
-        raise CodecError(f"not an ISO date Python can hold: {text[:40]!r}") from None
-    return value if value.tzinfo is not None else value.replace(tzinfo=UTC)
-
-
-def date_from_epoch_ms(ms: float) -> datetime | InvalidDateType:
-    """A timezone-aware UTC datetime from milliseconds since the epoch (``Date.getTime()``)."""
-    if math.isnan(ms):
-        return INVALID_DATE
-    try:
-        return _EPOCH + timedelta(milliseconds=ms)
-    except OverflowError:
-        raise CodecError(
-            f"Date {ms!r} ms is outside the range Python's datetime can hold"
-        ) from None
-
 
 # --- Decoding ----------------------------------------------------------------------------------
 
@@ -594,19 +500,3 @@ class _Unflattener:
             key = self._ref(args[pair], index)
             check_new_key(target, key, f"index {index}: Map key")
             target[key] = self._ref(args[pair + 1], index)
-
-
-def check_new_key(container: set[object] | dict[object, object], key: object, what: str) -> None:
-    """Raise :class:`CodecError` unless ``key`` can join ``container`` as a new set member/dict key.
-
-    A JavaScript Set or Map never repeats a member, so one that is already
-    present was distinct in JavaScript but is equal in Python (``1`` and
-    ``true``, ``0`` and ``false``); unhashable members (objects, arrays)
-    cannot be held at all.
-    """
-    try:
-        hash(key)  # not `key in container`: a set looks up a set member as a frozenset
-    except TypeError:
-        raise CodecError(f"{what} of type {type(key).__name__} cannot be held by Python") from None
-    if key in container:
-        raise CodecError(f"{what} {key!r} collides with an equal Python value")

@@ -2,10 +2,10 @@
 
 A SvelteKit app sends a route's load data in two forms (protocols/huggingchat.md
 §2.1, §2.4, §4.1, §6): a ``__data.json`` body of devalue JSON, decoded with
-:mod:`codec.devalue`, and, in a server-rendered page, a bootstrap script that
-holds the data as JavaScript literals, read with :mod:`codec.jsliteral`. Both
+:mod:`codec.legacy.devalue`, and, in a server-rendered page, a bootstrap script that
+holds the data as JavaScript literals, read with :mod:`codec.legacy.jsliteral`. Both
 give one node per route level, root layout first; promises are
-:class:`~codec.devalue.Deferred` values, settled when the body or page carries
+:class:`~codec.legacy.devalue.Deferred` values, settled when the body or page carries
 their results. Malformed input raises :class:`~codec.errors.CodecError`.
 """
 
@@ -17,11 +17,12 @@ from typing import Final, TypeGuard
 
 import attrs
 
-from codec import devalue
 from codec._json import body_text, load_json
-from codec.devalue import Deferred
 from codec.errors import CodecError
-from codec.jsliteral import Decoder, Expression, LiteralReader
+from codec.jsvalues import UNDEFINED
+from codec.legacy import devalue
+from codec.legacy.devalue import Deferred
+from codec.legacy.jsliteral import Decoder, LiteralReader
 
 __all__ = ["KitHydration", "SvelteKitData", "decode_sveltekit_data", "read_kit_hydration"]
 
@@ -36,7 +37,7 @@ class SvelteKitData:
     ``nodes`` has one entry per route node, root layout first. A data node is
     ``{"type": "data", "data": <decoded value>, "uses": {...}}``; ``skip``
     and ``error`` nodes and ``None`` are as sent. Promises are
-    :class:`~codec.devalue.Deferred` values, settled by the body's ``chunk``
+    :class:`~codec.legacy.devalue.Deferred` values, settled by the body's ``chunk``
     lines and listed by id in ``deferreds``. A redirect body has no nodes
     and gives its target in ``redirect``.
     """
@@ -53,7 +54,7 @@ def decode_sveltekit_data(body: bytes) -> SvelteKitData:
     ``text/sveltekit-data``: the nodes on the first line, then one ``chunk``
     line per promise of the data (``{"type":"chunk","id":n,"data"|"error":...}``).
     Both are read here, line by line; each node's ``data`` is decoded with
-    :func:`codec.devalue.unflatten`.
+    :func:`codec.legacy.devalue.unflatten`.
     """
     text = body_text(body, "SvelteKit data")
     lines: list[tuple[int, object]] = []
@@ -135,7 +136,7 @@ class KitHydration:
 
     ``data`` has one entry per node of ``node_ids`` (root layout first): a
     dict ``{"type": "data", "data": ..., "uses": ...}`` or None. Promises in
-    it are :class:`~codec.devalue.Deferred` values, settled from the page's
+    it are :class:`~codec.legacy.devalue.Deferred` values, settled from the page's
     ``__sveltekit_x.resolve(...)`` scripts when the page carries them;
     ``deferreds`` holds them all by id.
     """
@@ -149,69 +150,41 @@ class KitHydration:
 
 
 _HYDRATE_KEYS: Final = frozenset({"node_ids", "data", "form", "error", "status"})
-_START_CALL: Final = ".start("
-_RESOLVE_CALL: Final = ".resolve("
+_START_CALL: Final = re.compile(r"\.start\(\s*((?:[\w$]+(?:\.[\w$]+)*\s*,\s*)+)\{")
 # The page's `__sveltekit_<hash>` global: the name as far as JavaScript reads it.
-_KIT_GLOBAL: Final = re.compile(r"__sveltekit_(?:\w|\$)*")
+_RESOLVE_CALL: Final = re.compile(r"__sveltekit_[\w$]*\.resolve\(")
+# Later kits: `resolve(1, () => [data])`, or `(app) => ...` when the data holds `app.decode`.
+_RESOLVE_ARROW: Final = re.compile(r"\s*(\d+)\s*,\s*\(\s*(?:app)?\s*\)\s*=>")
+_ENTRY_KEY: Final = re.compile(r"\s*([\w$]+)\s*(:?)")
+_CONST_DATA: Final = "const data = "
 
 
 def read_kit_hydration(html: str, *, decoders: Mapping[str, Decoder] | None = None) -> KitHydration:
-    """Find and evaluate the hydration object of a SvelteKit 2 page's inline bootstrap script.
+    """Find and read the hydration object of a SvelteKit 2 page's inline bootstrap script.
 
     The bootstrap calls ``kit.start(app, element, {node_ids, data, form,
     error, ...})`` (``app.start(element, {...})`` in single-bundle builds),
     after defining ``__sveltekit_<hash>``; streamed promises are resolved by
     later ``__sveltekit_<hash>.resolve(...)`` scripts (sveltejs/kit
-    ``runtime/server/page/render.js``). Raises :class:`CodecError` when the
-    page has no such call or its data is not the literal subset we read.
+    ``runtime/server/page/render.js``, ``data_serializer.js``). Only the
+    entries we report are read, as devalue ``uneval`` output
+    (:mod:`codec.legacy.jsliteral`); the others (``params``, ``route``,
+    ``server_route``: client imports) are skipped unread. Raises
+    :class:`CodecError` when the page has no such call or its data is not
+    what uneval writes.
     """
-    deferreds: dict[int, Deferred] = {}
-    reader = LiteralReader(html, deferreds=deferreds, decoders=decoders)
-    hydrate = _find_hydrate_object(reader)
-    # Only what we report is evaluated: `params`, `route` and `server_route` (client
-    # imports) may hold code we have no reason to read.
-    value = reader.evaluate(hydrate.only(_HYDRATE_KEYS))
-    assert isinstance(value, dict)
-    node_ids = value.get("node_ids")
-    data = value.get("data")
-    if not (isinstance(node_ids, list) and all(_is_int(i) for i in node_ids)):
-        raise reader.error(hydrate.pos, "node_ids must be a list of integers")
-    if not (isinstance(data, list) and all(d is None or isinstance(d, dict) for d in data)):
-        raise reader.error(hydrate.pos, "data must be a list of nodes")
-    status = value.get("status")
-    if not _is_int(status):
-        status = None
-    for call_pos in _kit_resolve_calls(html):
-        reader.read(call_pos)
-    return KitHydration(
-        node_ids=node_ids,
-        data=data,
-        form=value.get("form"),
-        error=value.get("error"),
-        status=status,
-        deferreds=deferreds,
-    )
-
-
-def _is_int(value: object) -> TypeGuard[int]:
-    return isinstance(value, int) and not isinstance(value, bool)
-
-
-def _find_hydrate_object(reader: LiteralReader) -> Expression:
-    """The object literal passed last to the bootstrap's ``start`` call."""
-    html = reader.text
     first_error: CodecError | None = None
-    pos = html.find(_START_CALL)
-    while pos >= 0:
-        call_start = pos + len(_START_CALL) - 1
+    for call in _START_CALL.finditer(html):
+        reader = LiteralReader(html, deferreds={}, decoders=decoders)
         try:
-            hydrate = _start_arguments(reader, call_start)
+            value = _hydrate_object(reader, call.end() - 1)
         except CodecError as exc:
             first_error = first_error or exc
-            hydrate = None
-        if hydrate is not None:
-            return hydrate
-        pos = html.find(_START_CALL, pos + 1)
+            continue
+        if value is not None:
+            for resolve in _RESOLVE_CALL.finditer(html):
+                _settle(reader, resolve.end())
+            return _hydration(reader, value, call.end() - 1)
     if first_error is not None:
         raise CodecError(
             f"no SvelteKit bootstrap (kit.start) this reader understands: {first_error.message}",
@@ -221,23 +194,113 @@ def _find_hydrate_object(reader: LiteralReader) -> Expression:
     raise CodecError("no SvelteKit bootstrap (kit.start(...)) in the page")
 
 
-def _start_arguments(reader: LiteralReader, paren: int) -> Expression | None:
-    # `kit.start(app, element, {...})`: leading arguments are names the page
-    # defines (never evaluated); the hydration object has `node_ids` and `data`.
-    args = reader.call_arguments(paren)
-    if not args or not all(a.name is not None for a in args[:-1]):
-        return None
-    hydrate = args[-1]
-    keys = hydrate.keys
-    if keys is None:
-        return None
-    return hydrate if {"node_ids", "data"} <= set(keys) else None
+def _hydrate_object(reader: LiteralReader, brace: int) -> dict[str, object] | None:
+    """The entries of the object literal at ``brace`` we report; None if it is not kit's."""
+    html, pos, value = reader.text, brace + 1, {}
+    while True:
+        entry = _ENTRY_KEY.match(html, pos)
+        if entry is None:
+            break
+        key, colon = entry.groups()
+        pos = entry.end()
+        if key in _HYDRATE_KEYS and colon:
+            value[key], pos = reader.read(pos)
+        elif key == "data":
+            # `data` shorthand: some kits declare `const data = [...]` before the call.
+            declared = html.rfind(_CONST_DATA, 0, brace)
+            if declared < 0:
+                raise reader.error(pos, "the hydration data is not declared")
+            value[key] = reader.read(declared + len(_CONST_DATA))[0]
+        elif colon:
+            pos = _skip_code(reader, pos)
+        else:
+            return None
+        pos = reader.skip_space(pos)
+        if not html.startswith(",", pos):
+            break
+        pos += 1
+    reader.expect(pos, "}")
+    return value if {"node_ids", "data"} <= set(value) else None
 
 
-def _kit_resolve_calls(html: str) -> list[int]:
-    """Offsets of every ``__sveltekit_<hash>.resolve(`` call in the page."""
-    return [
-        name.start()
-        for name in _KIT_GLOBAL.finditer(html)
-        if html.startswith(_RESOLVE_CALL, name.end())
-    ]
+def _skip_code(reader: LiteralReader, pos: int) -> int:
+    """The end of the JavaScript expression at ``pos``: the next ``,`` or ``}`` outside brackets.
+
+    For entries we do not read, which may hold any code: strings (with their
+    escapes) are skipped whole, brackets counted; nothing is evaluated.
+    """
+    html, depth, start = reader.text, 0, pos
+    while pos < len(html):
+        char = html[pos]
+        if char in "\"'`":
+            close = re.compile(rf"{char}|\\.", re.DOTALL)
+            pos += 1
+            while (match := close.search(html, pos)) is not None and match.group() != char:
+                pos = match.end()
+            if match is None:
+                break
+            pos = match.end()
+            continue
+        if char in "([{":
+            depth += 1
+        elif char in ")]}":
+            if depth == 0:
+                return pos
+            depth -= 1
+        elif char == "," and depth == 0:
+            return pos
+        pos += 1
+    raise reader.error(start, "unterminated hydration entry")
+
+
+def _settle(reader: LiteralReader, pos: int) -> None:
+    """Read one ``__sveltekit_x.resolve(...)`` call whose arguments start at ``pos``."""
+    arrow = _RESOLVE_ARROW.match(reader.text, pos)
+    if arrow is None:
+        # Kit ≤ 2.2x: `resolve({id, data, error})`, one uneval object.
+        payload, end = reader.read(pos)
+        if not isinstance(payload, dict):
+            raise reader.error(pos, "a resolve call needs {id, data, error}")
+        promise_id = payload.get("id")
+        data, error = payload.get("data", UNDEFINED), payload.get("error", UNDEFINED)
+        rejected = error not in (UNDEFINED, None, False, 0, "")
+    else:
+        promise_id = int(arrow.group(1))
+        result, end = reader.read(arrow.end())
+        if not isinstance(result, list) or len(result) not in (1, 2):
+            raise reader.error(arrow.end(), "a resolve callback must return [data] or [, error]")
+        rejected = len(result) == 2
+        data, error = result[0], result[-1]
+    reader.expect(end, ")")
+    deferred = reader.deferreds.get(promise_id) if _is_int(promise_id) else None
+    if deferred is None:
+        raise reader.error(pos, f"no deferred value has id {promise_id!r}")
+    try:
+        if rejected:
+            deferred.reject(error)
+        else:
+            deferred.resolve(data)
+    except CodecError as exc:
+        raise reader.error(pos, exc.message) from None
+
+
+def _hydration(reader: LiteralReader, value: dict[str, object], pos: int) -> KitHydration:
+    node_ids = value.get("node_ids")
+    data = value.get("data")
+    if not (isinstance(node_ids, list) and all(_is_int(i) for i in node_ids)):
+        raise reader.error(pos, "node_ids must be a list of integers")
+    if not (isinstance(data, list) and all(d is None or isinstance(d, dict) for d in data)):
+        raise reader.error(pos, "data must be a list of nodes")
+    status = value.get("status")
+    return KitHydration(
+        node_ids=node_ids,
+        data=data,
+        form=value.get("form"),
+        error=value.get("error"),
+        status=status if _is_int(status) else None,
+        deferreds=reader.deferreds,
+    )
+
+
+def _is_int(value: object) -> TypeGuard[int]:
+    return isinstance(value, int) and not isinstance(value, bool)
