@@ -333,7 +333,7 @@ class UnifiedRenderer:
                 lines.append("return []  # the hook needs the typed record")
         elif rule.error is not None:
             lines.append(f"return {self.raw_error(rule)}")
-        elif all(x.cls == "Unknown" and not x.args for x in rule.emit):
+        elif rule.emit and all(x.cls == "Unknown" and not x.args for x in rule.emit):
             lines.append("return []  # kept whole, as Unknown")
         elif rule.emit:
             lines += [

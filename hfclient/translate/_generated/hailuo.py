@@ -73,12 +73,12 @@ def _send_result(t: Hooks, e: wire.SendResult) -> list[Event]:
 
 def _send_result_raw(t: Hooks, d: Mapping[str, Any], raw: object) -> list[Event] | None:
     if is_(at(d, "type"), 3):
-        return []  # kept whole, as Unknown
+        return None  # heartbeat
     if differs(at(d, "statusInfo", "code"), 0):
         return [t.error(message=text(at(d, "statusInfo", "message")) or "the service reported an error", status=None, error_type=None, raw=raw)]
     if is_(at(d, "type"), 8):
         t.end()
-        return []  # kept whole, as Unknown
+        return None  # end marker
     return []  # the hook needs the typed record
 
 
@@ -98,12 +98,12 @@ def _message_result(t: Hooks, e: wire.MessageResult) -> list[Event]:
 
 def _message_result_raw(t: Hooks, d: Mapping[str, Any], raw: object) -> list[Event] | None:
     if is_(at(d, "type"), 3):
-        return []  # kept whole, as Unknown
+        return None  # heartbeat
     if differs(at(d, "statusInfo", "code"), 0):
         return [t.error(message=text(at(d, "statusInfo", "message")) or "the service reported an error", status=None, error_type=None, raw=raw)]
     if is_(at(d, "type"), 8):
         t.end()
-        return []  # kept whole, as Unknown
+        return None  # end marker
     if is_(at(d, "data", "messageResult", "isEnd"), 0):
         t.end()
         return []  # the hook needs the typed record
@@ -123,12 +123,12 @@ def _follow_up_question_result(t: Hooks, e: wire.FollowUpQuestionResult) -> list
 
 def _follow_up_question_result_raw(t: Hooks, d: Mapping[str, Any], raw: object) -> list[Event] | None:
     if is_(at(d, "type"), 3):
-        return []  # kept whole, as Unknown
+        return None  # heartbeat
     if differs(at(d, "statusInfo", "code"), 0):
         return [t.error(message=text(at(d, "statusInfo", "message")) or "the service reported an error", status=None, error_type=None, raw=raw)]
     if is_(at(d, "type"), 8):
         t.end()
-        return []  # kept whole, as Unknown
+        return None  # end marker
     return []  # the hook needs the typed record
 
 
@@ -146,24 +146,24 @@ def _close_chunk(t: Hooks, e: wire.CloseChunk) -> list[Event]:
 
 def _close_chunk_raw(t: Hooks, d: Mapping[str, Any], raw: object) -> list[Event] | None:
     if is_(at(d, "type"), 3):
-        return []  # kept whole, as Unknown
+        return None  # heartbeat
     if differs(at(d, "statusInfo", "code"), 0):
         return [t.error(message=text(at(d, "statusInfo", "message")) or "the service reported an error", status=None, error_type=None, raw=raw)]
     if is_(at(d, "type"), 8):
         t.end()
-        return []  # kept whole, as Unknown
+        return None  # end marker
     t.end()
-    return []  # kept whole, as Unknown
+    return None  # end marker
 
 
 def _chat_events_stream_raw(t: Hooks, d: Mapping[str, Any], raw: object) -> list[Event] | None:
     if is_(at(d, "type"), 3):
-        return []  # kept whole, as Unknown
+        return None  # heartbeat
     if differs(at(d, "statusInfo", "code"), 0):
         return [t.error(message=text(at(d, "statusInfo", "message")) or "the service reported an error", status=None, error_type=None, raw=raw)]
     if is_(at(d, "type"), 8):
         t.end()
-        return []  # kept whole, as Unknown
+        return None  # end marker
     return []
 
 

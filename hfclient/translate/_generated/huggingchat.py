@@ -97,7 +97,7 @@ def _status(t: Hooks, e: wire.Status) -> list[Event]:
 
 def _status_raw(t: Hooks, d: Mapping[str, Any], raw: object) -> list[Event] | None:
     if is_(at(d, "status"), "keepAlive"):
-        return []  # kept whole, as Unknown
+        return None  # heartbeat
     if is_(at(d, "status"), "error"):
         return [t.error(message=text(at(d, "message")) or "generation failed", status=optional(at(d, "statusCode"), int), error_type=None, raw=raw)]
     try:
@@ -133,7 +133,7 @@ def _reasoning_stream(t: Hooks, e: wire.ReasoningStream) -> list[Event]:
 
 def _reasoning_stream_raw(t: Hooks, d: Mapping[str, Any], raw: object) -> list[Event] | None:
     if is_(at(d, "token"), ""):
-        return []  # kept whole, as Unknown
+        return None  # empty token
     try:
         return [ReasoningDelta(text=required(at(d, "token"), str))]
     except Skip:
