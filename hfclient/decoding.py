@@ -7,20 +7,26 @@ HTTP client, a proxy, a log) and want :mod:`hfclient.events` out of them.
 from __future__ import annotations
 
 from collections.abc import AsyncIterable, AsyncIterator, Callable, Iterable, Iterator
-from typing import Any, Literal, Protocol, TypeAlias
+from typing import Any, Final, Literal, Protocol, TypeAlias
 
-from codec._generated.hailuo import decode_chat_events
-from codec._generated.huggingchat import decode_message_updates
-from codec._generated.router import decode_chat_completion_chunks
+from codec._generated import hailuo, huggingchat, router
 from codec.errors import CodecError
 from codec.framing import NDJSONDecoder, SSEDecoder
+from codec.specinfo import StreamInfo
 from hfclient.errors import DecodeError, IncompleteStreamError
 from hfclient.events import Event
 from hfclient.translate.hailuo import HailuoTranslator
 from hfclient.translate.huggingchat import HuggingChatTranslator
 from hfclient.translate.router import RouterTranslator
 
-__all__ = ["Service", "StreamDecoder", "Translator", "adecode_stream", "decode_stream"]
+__all__ = [
+    "STREAM_NAMES",
+    "Service",
+    "StreamDecoder",
+    "Translator",
+    "adecode_stream",
+    "decode_stream",
+]
 
 Service: TypeAlias = Literal["huggingchat", "router", "hailuo"]
 
@@ -48,28 +54,70 @@ class _Framer(Protocol):
     def close(self) -> list[Any]: ...
 
 
-def _parts(service: str) -> tuple[_Framer, Callable[[Any], object], Translator]:
-    if service == "huggingchat":
-        return NDJSONDecoder(), decode_message_updates, HuggingChatTranslator()
-    if service == "router":
-        return SSEDecoder(), decode_chat_completion_chunks, RouterTranslator()
-    if service == "hailuo":
-        return SSEDecoder(), decode_chat_events, HailuoTranslator()
-    raise ValueError(f"unknown service {service!r}: use 'huggingchat', 'router' or 'hailuo'")
+# Each stream the specs describe: what it is, its decoder, its translator.
+_STREAMS: Final[dict[str, tuple[StreamInfo, Callable[[Any], object], Callable[[], Translator]]]] = {
+    "message_updates": (
+        huggingchat.STREAMS["message_updates"],
+        huggingchat.decode_message_updates,
+        HuggingChatTranslator,
+    ),
+    "chat_completion_chunks": (
+        router.STREAMS["chat_completion_chunks"],
+        router.decode_chat_completion_chunks,
+        RouterTranslator,
+    ),
+    "chat_events": (hailuo.STREAMS["chat_events"], hailuo.decode_chat_events, HailuoTranslator),
+}
+STREAM_NAMES: Final = tuple(_STREAMS)
+"""The streams :class:`StreamDecoder` can decode by name."""
+
+# A service's answer stream is the one its chat operation answers with.
+_ANSWER_STREAM: Final[dict[str, str | None]] = {
+    "huggingchat": huggingchat.OPERATIONS["send_message"].stream,
+    "router": router.OPERATIONS["chat_completions"].stream,
+    "hailuo": hailuo.OPERATIONS["send_message"].stream,
+}
+_FRAMERS: Final[dict[str, Callable[[], _Framer]]] = {"ndjson": NDJSONDecoder, "sse": SSEDecoder}
+
+
+def _parts(
+    service: str | None, stream: str | None
+) -> tuple[_Framer, Callable[[Any], object], Translator]:
+    if stream is None:
+        if service not in _ANSWER_STREAM:
+            raise ValueError(
+                f"unknown service {service!r}: use 'huggingchat', 'router' or 'hailuo'"
+            )
+        stream = _ANSWER_STREAM[service]
+    elif service is not None:
+        raise ValueError("give a service or a stream, not both")
+    if stream not in _STREAMS:
+        raise ValueError(f"unknown stream {stream!r}: use one of {', '.join(_STREAMS)}")
+    info, decode, translator = _STREAMS[stream]
+    return _FRAMERS[info.framing](), decode, translator()
 
 
 class StreamDecoder:
     """Sans-IO: body bytes of one stream in, unified events out.
 
-    ``feed`` takes the next bytes, cut anywhere; ``close`` ends the body. A
+    ``service`` decodes that service's answer stream; ``stream`` instead names
+    any stream the specs describe (:data:`STREAM_NAMES`), each with its own
+    framing, decoder and translator. ``feed`` takes the next bytes, cut
+    anywhere; ``close`` ends the body. A
     broken body raises :class:`DecodeError`, and a body that ends before the
     service's end signal raises :class:`IncompleteStreamError`; both carry in
     ``events`` what the failing call decoded before the error. After an error
     the decoder accepts nothing more.
     """
 
-    def __init__(self, service: Service, *, translator: Translator | None = None) -> None:
-        self._framer, self._decode, default = _parts(service)
+    def __init__(
+        self,
+        service: Service | None = None,
+        *,
+        stream: str | None = None,
+        translator: Translator | None = None,
+    ) -> None:
+        self._framer, self._decode, default = _parts(service, stream)
         self._translator = translator if translator is not None else default
         self._error: Exception | None = None
 

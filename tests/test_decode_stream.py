@@ -310,3 +310,29 @@ def test_unknown_type_has_no_reason() -> None:
     body = b'{"type":"brandNew","x":1}\n{"type":"finalAnswer","text":""}\n'
     events = list(decode_stream("huggingchat", [body]))
     assert events[0] == Unknown({"type": "brandNew", "x": 1}, None)
+
+
+@pytest.mark.parametrize("name", BODIES)
+def test_a_stream_by_name_decodes_as_its_service(name: str) -> None:
+    # Decoders are per stream: the service only picks its answer stream.
+    service: Service = SERVICE_OF[name]  # type: ignore[assignment]
+    stream = {
+        "huggingchat": "message_updates",
+        "router": "chat_completion_chunks",
+        "hailuo": "chat_events",
+    }[service]
+    by_stream = StreamDecoder(stream=stream)
+    by_service = StreamDecoder(service)
+    body = BODIES[name]
+    try:
+        expected = by_service.feed(body) + by_service.close()
+    except (DecodeError, IncompleteStreamError):
+        return  # the error bodies: covered by the service tests
+    assert by_stream.feed(body) + by_stream.close() == expected
+
+
+def test_a_stream_and_a_service_are_not_both_given() -> None:
+    with pytest.raises(ValueError, match="not both"):
+        StreamDecoder("router", stream="chat_events")
+    with pytest.raises(ValueError, match="unknown stream 'nope'"):
+        StreamDecoder(stream="nope")
