@@ -17,43 +17,19 @@ from urllib.parse import urlsplit
 
 import attrs
 
-from codec._generated.hailuo import (
-    BASE_URL,
-    CHARACTER_ID,
-    NEW_CHAT_ID,
-    ChatEvent,
-    CloseChunk,
-    FollowUpQuestionResult,
-    MessageContent,
-    MessageResult,
-    MessageResultData,
-    SendResult,
-    SendResultData,
-    SentMessage,
-    StatusInfo,
-    build_send_message,
-    decode_chat_events,
-    send_message_url,
-)
+from codec._generated import hailuo as _generated
+from codec._generated.hailuo import *  # noqa: F403  (re-exported: its __all__)
 from codec.framing import SSEDecoder
 from codec.http import HttpRequest
 from codec.streams import iter_decoded
 
+# The generated module's names, then this module's own.
 __all__ = [
-    "ChatEvent",
-    "CloseChunk",
+    *_generated.__all__,
     "ContentDelta",
     "ContentPiece",
     "ContentSnapshot",
     "CumulativeText",
-    "FollowUpQuestionResult",
-    "MessageContent",
-    "MessageResult",
-    "MessageResultData",
-    "SendResult",
-    "SendResultData",
-    "SentMessage",
-    "StatusInfo",
     "build_chat_request",
     "chat_body_to_yy",
     "deltas",
@@ -70,7 +46,6 @@ _URI_UNRESERVED: Final = frozenset(
     b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_.!~*'()"
 )
 _BYTE_TO_URI: Final = tuple(chr(b) if b in _URI_UNRESERVED else f"%{b:02X}" for b in range(256))
-_SIGNATURE_SALT: Final = "ooui"
 _REPLACEMENT_CHAR: Final = "\ufffd"
 _CHAT_FIELDS: Final = ("characterID", "msgContent", "chatID")
 
@@ -108,7 +83,7 @@ def sign(path_and_query: str, body_to_yy: str, timestamp: int) -> str:
         + "_"
         + body_to_yy
         + _md5_hex(str(timestamp))
-        + _SIGNATURE_SALT
+        + SIGNATURE_SUFFIX
     )
     return _md5_hex(combined)
 

@@ -19,27 +19,8 @@ from typing import Final
 import attrs
 
 from codec import superjson
-from codec._generated.huggingchat import (
-    File,
-    FinalAnswer,
-    MessageUpdate,
-    ReasoningStatus,
-    ReasoningStream,
-    RouterMetadata,
-    Status,
-    Stream,
-    Title,
-    ToolCall,
-    ToolError,
-    ToolEta,
-    ToolProgress,
-    ToolResult,
-    WebSearchError,
-    WebSearchFinished,
-    WebSearchSources,
-    WebSearchUpdate,
-    decode_message_updates,
-)
+from codec._generated import huggingchat as _generated
+from codec._generated.huggingchat import *  # noqa: F403  (re-exported: its __all__)
 from codec._json import body_text, load_json
 from codec.errors import CodecError, RemoteDataError
 from codec.framing import NDJSONDecoder
@@ -47,26 +28,10 @@ from codec.jsvalues import UNDEFINED
 from codec.legacy import huggingchat as legacy
 from codec.streams import iter_decoded
 
+# The generated module's names, then this module's own.
 __all__ = [
-    "File",
-    "FinalAnswer",
-    "MessageUpdate",
+    *_generated.__all__,
     "ModelInfo",
-    "ReasoningStatus",
-    "ReasoningStream",
-    "RouterMetadata",
-    "Status",
-    "Stream",
-    "Title",
-    "ToolCall",
-    "ToolError",
-    "ToolEta",
-    "ToolProgress",
-    "ToolResult",
-    "WebSearchError",
-    "WebSearchFinished",
-    "WebSearchSources",
-    "WebSearchUpdate",
     "extract_message_id",
     "extract_models",
     "iter_events",

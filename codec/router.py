@@ -13,37 +13,14 @@ from typing import Final
 
 import attrs
 
-from codec._generated.router import (
-    ChatCompletionChunk,
-    ChatCompletionStreamEvent,
-    ChunkChoice,
-    ChunkDelta,
-    Done,
-    ErrorMessage,
-    FunctionDelta,
-    ModelProviders,
-    ProviderMapping,
-    StreamError,
-    ToolCallDelta,
-    Usage,
-    decode_chat_completion_chunks,
-)
+from codec._generated import router as _generated
+from codec._generated.router import *  # noqa: F403  (re-exported: its __all__)
 from codec.framing import SSEDecoder
 from codec.streams import iter_decoded
 
+# The generated module's names, then this module's own.
 __all__ = [
-    "ChatCompletionChunk",
-    "ChatCompletionStreamEvent",
-    "ChunkChoice",
-    "ChunkDelta",
-    "Done",
-    "ErrorMessage",
-    "FunctionDelta",
-    "ModelProviders",
-    "ProviderMapping",
-    "StreamError",
-    "ToolCallDelta",
-    "Usage",
+    *_generated.__all__,
     "calculate_length",
     "iter_events",
     "provider_mappings",
