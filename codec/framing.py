@@ -6,13 +6,14 @@ start of the stream so every error says where it happened. Once a decoder has
 raised, it refuses further input: a half-decoded stream is never resumed.
 
 Both are linear in the size of the input however it is cut. Each keeps the
-bytes of its unfinished line in a ``bytearray`` and remembers how far that
-buffer has been searched for a line end: since a feed leaves in the buffer
-only the bytes after the last line end it found, the search always resumes
-at the bytes just appended, and a byte is searched, copied and split a fixed
-number of times whether its line comes in one chunk or in thousands.
-Consumed lines leave through ``del buffer[:n]``, which CPython does in
-amortised constant time by moving the buffer's start.
+bytes of its unfinished line in a ``bytearray``, appended to in amortised
+constant time per byte, and resumes the search for a line end where the last
+one stopped: a feed leaves in the buffer only the bytes after the last line
+end it found, all searched already, so only the bytes just appended are
+searched. When a line end turns up, the buffer is copied out once, split,
+and emptied. A byte is thus searched, copied and split a fixed number of
+times whether its line comes in one chunk or in thousands (before, every
+chunk copied and searched the whole unfinished line again: quadratic).
 """
 
 from __future__ import annotations
@@ -89,16 +90,26 @@ class NDJSONDecoder(_Poisoned):
         if self._error is not None or self._closed:
             self._refuse()
         buf = self._buf
-        search = len(buf)
-        buf += data
-        end = buf.rfind(b"\n", search)
+        if buf:  # searched already: resume after it
+            search = len(buf)
+            buf += data
+            end = buf.rfind(b"\n", search)
+        else:  # as after most chunks: search the chunk as it is
+            search = 0
+            end = data.rfind(b"\n")
         if end < 0:
+            if not search:
+                buf += data
             if len(buf) > self._max_line_bytes:
                 raise self._too_long(self._buf_offset, buf, [])
             return []
-        lines = buf.split(b"\n")
-        lines.pop()  # the bytes after the last LF: they stay in the buffer
-        del buf[: end + 1]
+        if search:
+            data = bytes(buf)  # lines split from bytes are cheaper than from a bytearray
+            buf.clear()
+        lines = data.split(b"\n")
+        tail = lines.pop()  # the bytes after the last LF
+        if tail:
+            buf += tail
         out: list[object] = []
         offset = self._buf_offset
         limit = self._max_line_bytes
@@ -216,35 +227,51 @@ class SSEDecoder(_Poisoned):
                 data = data[1:]
                 self._buf_offset += 1
         buf = self._buf
-        search = len(buf)
-        buf += data
         if self._at_start:
+            buf += data
             if len(buf) < len(_BOM) and _BOM.startswith(buf):
                 return out  # still cannot tell whether a BOM starts the stream
             self._at_start = False
             if buf.startswith(_BOM):
                 del buf[: len(_BOM)]
                 self._buf_offset += len(_BOM)
+            data = bytes(buf)  # none of it searched yet
+            buf.clear()
+        if buf:  # searched already: resume after it
+            search = len(buf)
+            buf += data
+            cr = buf.rfind(b"\r", search)
+            lf = buf.rfind(b"\n", search)
+        else:  # as after most chunks: search the chunk as it is
             search = 0
-        cr = buf.rfind(b"\r", search)
-        end = max(cr, buf.rfind(b"\n", search))
-        if end >= 0:
+            cr = data.rfind(b"\r")
+            lf = data.rfind(b"\n")
+        end = cr if cr > lf else lf
+        if end < 0:
+            if not search:
+                buf += data
+        else:
+            if search:
+                data = bytes(buf)  # lines split from bytes are cheaper than from a bytearray
+                buf.clear()
             offset = self._buf_offset
             try:
                 if cr < 0:
-                    lines = buf.split(b"\n")
-                    lines.pop()  # the bytes after the last LF: they stay in the buffer
-                    del buf[: end + 1]
+                    lines = data.split(b"\n")
+                    tail = lines.pop()  # the bytes after the last LF
+                    if tail:
+                        buf += tail
                     for line in lines:
                         self._process_line(line, offset, out)
                         offset += len(line) + 1
                 else:
-                    block = buf[: end + 1]
-                    del buf[: end + 1]
-                    # An LF may start the next chunk: with this CR, one line end.
-                    self._after_cr = cr == end and not buf
                     # bytes.splitlines ends lines at CRLF, CR and LF only, as WHATWG.
-                    for piece in block.splitlines(keepends=True):
+                    pieces = data.splitlines(keepends=True)
+                    if end + 1 < len(data):
+                        buf += pieces.pop()  # the bytes after the last line end
+                    else:  # the last byte is a line end; if a CR, an LF may follow
+                        self._after_cr = cr == end
+                    for piece in pieces:
                         self._process_line(piece.rstrip(b"\r\n"), offset, out)
                         offset += len(piece)
             finally:

@@ -41,6 +41,7 @@ _SEARCHES = {"find", "rfind", "index", "rindex", "count"}
 _WHOLE_SCANS = {"split", "rsplit", "splitlines", "strip", "lstrip", "rstrip", "replace"}
 _WHOLE_COPIES = {"decode", "startswith", "endswith", "hex", "copy"}
 _FREE = {"clear"}
+_OWN = {"meter", "bytes_type"}
 _COSTED = _SEARCHES | _WHOLE_SCANS | _WHOLE_COPIES | _FREE | {"extend", "append"}
 
 
@@ -57,9 +58,10 @@ def counting(base: type[Any]) -> type[Any]:
 
     class Counting(base):  # type: ignore[misc, valid-type]
         meter: ClassVar[Meter]
+        bytes_type: ClassVar[type[bytes]]
 
         def __getattribute__(self, name: str) -> Any:
-            if not name.startswith("__") and name not in _COSTED and name != "meter":
+            if not name.startswith("__") and name not in _COSTED | _OWN:
                 raise AssertionError(f"{base.__name__}.{name} has no cost in this test")
             attr = super().__getattribute__(name)
             if name in _SEARCHES:
@@ -100,6 +102,10 @@ def counting(base: type[Any]) -> type[Any]:
             self.meter.charge(len(self))
             return bool(base.__eq__(self, other))
 
+        def __bytes__(self) -> bytes:  # bytes(self): a copy, searched and split on its own
+            self.meter.charge(len(self))
+            return self.bytes_type(memoryview(self))
+
         __hash__ = None  # type: ignore[assignment]
 
     return Counting
@@ -112,6 +118,7 @@ def metered(
     meter = Meter()
     chunk_type, buffer_type = counting(bytes), counting(bytearray)
     chunk_type.meter = buffer_type.meter = meter
+    chunk_type.bytes_type = buffer_type.bytes_type = chunk_type
     decoder = make()
     assert decoder._buf == b""  # the hook: the buffer the framer keeps its line in
     decoder._buf = buffer_type()
@@ -195,6 +202,7 @@ def test_the_meter_sees_quadratic_work() -> None:
     meter = Meter()
     buffer_type = counting(bytearray)
     buffer_type.meter = meter
+    buffer_type.bytes_type = bytes
     buf = buffer_type()
     for _ in range(1000):
         buf += b"x" * 16
