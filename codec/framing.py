@@ -4,12 +4,21 @@ Both decoders split raw bytes into lines *before* decoding UTF-8, so a
 character cut between two reads is safe, and both keep a byte count from the
 start of the stream so every error says where it happened. Once a decoder has
 raised, it refuses further input: a half-decoded stream is never resumed.
+
+Both are linear in the size of the input however it is cut. Each keeps the
+bytes of its unfinished line in a ``bytearray``, appended to in amortised
+constant time per byte, and resumes the search for a line end where the last
+one stopped: a feed leaves in the buffer only the bytes after the last line
+end it found, all searched already, so only the bytes just appended are
+searched. When a line end turns up, the buffer is copied out once, split,
+and emptied. A byte is thus searched, copied and split a fixed number of
+times whether its line comes in one chunk or in thousands (before, every
+chunk copied and searched the whole unfinished line again: quadratic).
 """
 
 from __future__ import annotations
 
 import json
-import re
 from typing import Final
 
 import attrs
@@ -20,7 +29,6 @@ from codec.errors import CodecError
 __all__ = ["NDJSONDecoder", "SSEDecoder", "ServerSentEvent"]
 
 _BOM: Final = b"\xef\xbb\xbf"
-_SSE_LINE_END: Final = re.compile(rb"\r\n|\r|\n")
 
 
 @attrs.frozen(slots=True)
@@ -71,23 +79,39 @@ class NDJSONDecoder(_Poisoned):
 
     def __init__(self, *, max_line_bytes: int = 1 << 20) -> None:
         self._max_line_bytes = max_line_bytes
-        self._tail = b""  # bytes of the line not yet ended
-        self._tail_offset = 0  # stream offset of the first byte of _tail
+        # The line not yet ended. It has been searched already and holds no LF,
+        # so the search for the next line end resumes at its end.
+        self._buf = bytearray()
+        self._buf_offset = 0  # stream offset of the first byte of _buf
         self._closed = False
 
     def feed(self, data: bytes) -> list[object]:
         """Take the next bytes of the body; return the values of the lines it completed."""
         if self._error is not None or self._closed:
             self._refuse()
-        if b"\n" not in data:
-            self._tail += data
-            if len(self._tail) > self._max_line_bytes:
-                raise self._too_long(self._tail_offset, self._tail, [])
+        buf = self._buf
+        if buf:  # searched already: resume after it
+            search = len(buf)
+            buf += data
+            end = buf.rfind(b"\n", search)
+        else:  # as after most chunks: search the chunk as it is
+            search = 0
+            end = data.rfind(b"\n")
+        if end < 0:
+            if not search:
+                buf += data
+            if len(buf) > self._max_line_bytes:
+                raise self._too_long(self._buf_offset, buf, [])
             return []
-        lines = (self._tail + data).split(b"\n")
-        self._tail = lines.pop()
+        if search:
+            data = bytes(buf)  # lines split from bytes are cheaper than from a bytearray
+            buf.clear()
+        lines = data.split(b"\n")
+        tail = lines.pop()  # the bytes after the last LF
+        if tail:
+            buf += tail
         out: list[object] = []
-        offset = self._tail_offset
+        offset = self._buf_offset
         limit = self._max_line_bytes
         parse = parse_json
         for line in lines:
@@ -100,9 +124,9 @@ class NDJSONDecoder(_Poisoned):
                 except ValueError:  # UnicodeDecodeError and JSONDecodeError alike
                     raise self._bad_line(line, offset, out, at_end=False) from None
             offset += len(line) + 1
-        self._tail_offset = offset
-        if len(self._tail) > limit:
-            raise self._too_long(offset, self._tail, out)
+        self._buf_offset = offset
+        if len(buf) > limit:
+            raise self._too_long(offset, buf, out)
         return out
 
     def close(self) -> list[object]:
@@ -112,32 +136,35 @@ class NDJSONDecoder(_Poisoned):
         if self._closed:
             return []
         self._closed = True
-        tail, self._tail = self._tail, b""
+        tail = bytes(self._buf)
+        self._buf.clear()
         stripped = tail.strip()
         if not stripped:
             return []
         try:
             return [json.loads(stripped.decode("utf-8"))]
         except ValueError:
-            raise self._bad_line(tail, self._tail_offset, [], at_end=True) from None
+            raise self._bad_line(tail, self._buf_offset, [], at_end=True) from None
 
     def _refuse(self) -> None:
         if self._error is not None:
             self._check_usable()
-        raise CodecError("decoder is closed", offset=self._tail_offset)
+        raise CodecError("decoder is closed", offset=self._buf_offset)
 
-    def _too_long(self, offset: int, line: bytes, out: list[object]) -> CodecError:
+    def _too_long(self, offset: int, line: bytes | bytearray, out: list[object]) -> CodecError:
         self._error = CodecError(
             f"line longer than max_line_bytes={self._max_line_bytes}",
             offset=offset,
-            line=line,
+            line=bytes(line),
             events=out,
         )
         return self._error
 
-    def _bad_line(self, line: bytes, offset: int, out: list[object], *, at_end: bool) -> CodecError:
+    def _bad_line(
+        self, line: bytes | bytearray, offset: int, out: list[object], *, at_end: bool
+    ) -> CodecError:
         # The slow path: decode again to say exactly what is wrong, and where.
-        stripped = line.strip()
+        stripped = bytes(line.strip())
         start = offset + len(line) - len(line.lstrip())
         try:
             text = stripped.decode("utf-8")
@@ -172,8 +199,10 @@ class SSEDecoder(_Poisoned):
     def __init__(self, *, max_line_bytes: int = 1 << 20, max_event_bytes: int = 8 << 20) -> None:
         self._max_line_bytes = max_line_bytes
         self._max_event_bytes = max_event_bytes
-        self._tail = b""
-        self._tail_offset = 0
+        # The line not yet ended. It has been searched already and holds no CR
+        # or LF (only, at the very start, up to two bytes of a possible BOM).
+        self._buf = bytearray()
+        self._buf_offset = 0  # stream offset of the first byte of _buf
         self._at_start = True  # a BOM may still be pending
         self._after_cr = False  # the previous chunk ended in CR: skip one leading LF
         self._closed = False
@@ -188,45 +217,70 @@ class SSEDecoder(_Poisoned):
         """Take the next bytes of the body; return the events they completed."""
         self._check_usable()
         if self._closed:
-            raise CodecError("decoder is closed", offset=self._tail_offset)
+            raise CodecError("decoder is closed", offset=self._buf_offset)
         out: list[ServerSentEvent] = []
-        if self._after_cr and data:
+        if not data:
+            return out
+        if self._after_cr:  # then the buffer is empty: the CR ended all it held
             self._after_cr = False
             if data[:1] == b"\n":
                 data = data[1:]
-                self._tail_offset += 1
+                self._buf_offset += 1
+        buf = self._buf
         if self._at_start:
-            data = self._drop_bom(data)
-            if self._at_start:  # still cannot tell whether a BOM starts the stream
-                return out
-        if not data:
-            return out
-        buffer = self._tail + data
-        offset = self._tail_offset
-        try:
-            if b"\r" not in buffer:
-                lines = buffer.split(b"\n")
-                self._tail = lines.pop()
-                for line in lines:
-                    self._process_line(line, offset, out)
-                    offset += len(line) + 1
-            else:
-                pos = 0
-                for match in _SSE_LINE_END.finditer(buffer):
-                    end = match.start()
-                    if match.group() == b"\r" and end == len(buffer) - 1:
-                        self._after_cr = True  # an LF may follow in the next chunk
-                    self._process_line(buffer[pos:end], offset + pos, out)
-                    pos = match.end()
-                self._tail = buffer[pos:]
-                offset += pos
-        finally:
-            self._tail_offset = offset
-        if len(self._tail) > self._max_line_bytes:
+            buf += data
+            if len(buf) < len(_BOM) and _BOM.startswith(buf):
+                return out  # still cannot tell whether a BOM starts the stream
+            self._at_start = False
+            if buf.startswith(_BOM):
+                del buf[: len(_BOM)]
+                self._buf_offset += len(_BOM)
+            data = bytes(buf)  # none of it searched yet
+            buf.clear()
+        if buf:  # searched already: resume after it
+            search = len(buf)
+            buf += data
+            cr = buf.rfind(b"\r", search)
+            lf = buf.rfind(b"\n", search)
+        else:  # as after most chunks: search the chunk as it is
+            search = 0
+            cr = data.rfind(b"\r")
+            lf = data.rfind(b"\n")
+        end = cr if cr > lf else lf
+        if end < 0:
+            if not search:
+                buf += data
+        else:
+            if search:
+                data = bytes(buf)  # lines split from bytes are cheaper than from a bytearray
+                buf.clear()
+            offset = self._buf_offset
+            try:
+                if cr < 0:
+                    lines = data.split(b"\n")
+                    tail = lines.pop()  # the bytes after the last LF
+                    if tail:
+                        buf += tail
+                    for line in lines:
+                        self._process_line(line, offset, out)
+                        offset += len(line) + 1
+                else:
+                    # bytes.splitlines ends lines at CRLF, CR and LF only, as WHATWG.
+                    pieces = data.splitlines(keepends=True)
+                    if end + 1 < len(data):
+                        buf += pieces.pop()  # the bytes after the last line end
+                    else:  # the last byte is a line end; if a CR, an LF may follow
+                        self._after_cr = cr == end
+                    for piece in pieces:
+                        self._process_line(piece.rstrip(b"\r\n"), offset, out)
+                        offset += len(piece)
+            finally:
+                self._buf_offset = offset
+        if len(buf) > self._max_line_bytes:
             raise self._fail(
                 f"line longer than max_line_bytes={self._max_line_bytes}",
-                self._tail_offset,
-                self._tail,
+                self._buf_offset,
+                buf,
                 out,
             )
         return out
@@ -238,24 +292,14 @@ class SSEDecoder(_Poisoned):
             return []
         self._closed = True
         out: list[ServerSentEvent] = []
-        if self._tail:
-            raise self._fail("stream ended inside a line", self._tail_offset, self._tail, out)
+        if self._buf:
+            raise self._fail("stream ended inside a line", self._buf_offset, self._buf, out)
         self._dispatch(out)
         return out
 
-    def _drop_bom(self, data: bytes) -> bytes:
-        pending = self._tail + data
-        if len(pending) < len(_BOM) and _BOM.startswith(pending):
-            self._tail = pending
-            return b""
-        self._at_start = False
-        self._tail = b""
-        if pending.startswith(_BOM):
-            self._tail_offset += len(_BOM)
-            return pending[len(_BOM) :]
-        return pending
-
-    def _process_line(self, line: bytes, offset: int, out: list[ServerSentEvent]) -> None:
+    def _process_line(
+        self, line: bytes | bytearray, offset: int, out: list[ServerSentEvent]
+    ) -> None:
         if not line:
             self._dispatch(out)
             return
@@ -305,7 +349,7 @@ class SSEDecoder(_Poisoned):
         self._retry = None
 
     def _fail(
-        self, message: str, offset: int, line: bytes, out: list[ServerSentEvent]
+        self, message: str, offset: int, line: bytes | bytearray, out: list[ServerSentEvent]
     ) -> CodecError:
-        self._error = CodecError(message, offset=offset, line=line, events=out)
+        self._error = CodecError(message, offset=offset, line=bytes(line), events=out)
         return self._error

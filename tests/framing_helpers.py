@@ -6,6 +6,8 @@ import itertools
 from collections.abc import Iterable, Sequence
 from typing import Protocol, TypeVar
 
+from codec.errors import CodecError
+
 T_co = TypeVar("T_co", covariant=True)
 
 
@@ -30,3 +32,20 @@ def run(decoder: IncrementalDecoder[T_co], chunks: Iterable[bytes]) -> list[T_co
         out.extend(decoder.feed(chunk))
     out.extend(decoder.close())
     return out
+
+
+def outcome(
+    decoder: IncrementalDecoder[T_co], chunks: Iterable[bytes]
+) -> tuple[list[T_co], tuple[str, int | None, bytes] | None]:
+    """Every frame, the failing call's own included, and the error (message, offset, line)."""
+    out: list[T_co] = []
+    try:
+        for chunk in chunks:
+            out.extend(decoder.feed(chunk))
+        out.extend(decoder.close())
+    except CodecError as exc:
+        out.extend(exc.events)  # type: ignore[arg-type]
+        # A line found too long before it ends is reported as far as it came.
+        line = b"" if exc.message.startswith("line longer than") else exc.line
+        return out, (exc.message, exc.offset, line)
+    return out, None

@@ -11,7 +11,7 @@ from hypothesis import strategies as st
 from codec.errors import CodecError
 from codec.framing import NDJSONDecoder
 from tests.conftest import DATA
-from tests.framing_helpers import bytewise, cut, run
+from tests.framing_helpers import bytewise, cut, outcome, run
 
 STREAMS = [
     "huggingchat-2025-05.stream.ndjson",
@@ -181,3 +181,28 @@ def test_feed_after_close_raises() -> None:
     decoder.close()
     with pytest.raises(CodecError, match="closed"):
         decoder.feed(b"{}\n")
+
+
+ndjson_lines = st.one_of(
+    st.builds(lambda v: json.dumps(v, ensure_ascii=False).encode(), json_values),
+    st.sampled_from(
+        [b"", b"  ", b"\r", b"{", b"nope", b'{"a":"\xff"}', b'{"b":"\xc3"}', b"[1,2] 3"]
+    ),
+    st.builds(lambda n: b'"' + b"x" * n + b'"', st.integers(min_value=30, max_value=60)),
+)
+
+
+@given(
+    lines=st.lists(ndjson_lines, max_size=12),
+    tail=st.sampled_from([b"", b"\n", b"  ", b'{"a"', b'{"a":1}']),
+    limit=st.sampled_from([40, 1 << 20]),
+    points=st.lists(st.integers(min_value=0, max_value=800), max_size=20),
+)
+def test_whole_bytewise_and_cut_agree_errors_included(
+    lines: list[bytes], tail: bytes, limit: int, points: list[int]
+) -> None:
+    # Same values, and the same error at the same offset, however the body is cut.
+    body = b"\n".join(lines) + tail
+    whole = outcome(NDJSONDecoder(max_line_bytes=limit), [body])
+    assert outcome(NDJSONDecoder(max_line_bytes=limit), bytewise(body)) == whole
+    assert outcome(NDJSONDecoder(max_line_bytes=limit), cut(body, points)) == whole

@@ -10,7 +10,7 @@ from hypothesis import strategies as st
 from codec.errors import CodecError
 from codec.framing import ServerSentEvent, SSEDecoder
 from tests.conftest import DATA
-from tests.framing_helpers import bytewise, cut, run
+from tests.framing_helpers import bytewise, cut, outcome, run
 
 
 def decode(data: bytes) -> list[ServerSentEvent]:
@@ -225,3 +225,34 @@ def test_event_limit_resets_between_events() -> None:
     decoder = SSEDecoder(max_event_bytes=20)
     body = b"data: 0123456789\n\n" * 5
     assert len(run(decoder, [body])) == 5
+
+
+bad_lines = st.sampled_from(
+    [b"data: \xff", b"event: \xc3", b"data: " + b"y" * 30, b"x" * 40, b": " + b"z" * 40]
+)
+
+
+@given(
+    lines=st.lists(st.tuples(field_lines | bad_lines, line_ends), max_size=30),
+    bom=st.sampled_from([b"", b"\xef\xbb\xbf", b"\xef\xbb"]),
+    tail=st.sampled_from([b"", b"data: x", b"\r", b"\n"]),
+    limits=st.sampled_from([(24, 40), (1 << 20, 8 << 20)]),
+    points=st.lists(st.integers(min_value=0, max_value=600), max_size=20),
+)
+def test_whole_bytewise_and_cut_agree_errors_included(
+    lines: list[tuple[bytes, bytes]],
+    bom: bytes,
+    tail: bytes,
+    limits: tuple[int, int],
+    points: list[int],
+) -> None:
+    # Same events, and the same error at the same offset, however the body is cut.
+    body = bom + b"".join(line + end for line, end in lines) + tail
+    line_limit, event_limit = limits
+
+    def make() -> SSEDecoder:
+        return SSEDecoder(max_line_bytes=line_limit, max_event_bytes=event_limit)
+
+    whole = outcome(make(), [body])
+    assert outcome(make(), bytewise(body)) == whole
+    assert outcome(make(), cut(body, points)) == whole
