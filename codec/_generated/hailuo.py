@@ -481,11 +481,12 @@ class SendResult:
         f_data = d.get("data", UNSET)
         if f_data is not UNSET:
             n += 1
-            try:
-                f_data = _dec_SendResultData_or_null(f_data, "data")
-            except Mismatch as exc:
-                mm = mismatched(mm, "data", f_data, exc.message)
-                f_data = UNSET
+            if not (f_data is None):
+                try:
+                    f_data = _dec_SendResultData_or_null(f_data, "data")
+                except Mismatch as exc:
+                    mm = mismatched(mm, "data", f_data, exc.message)
+                    f_data = UNSET
         self = object.__new__(cls)
         _set_SendResult_type(self, f_type)
         _set_SendResult_status_info(self, f_status_info)
@@ -545,11 +546,12 @@ class MessageResult:
         f_data = d.get("data", UNSET)
         if f_data is not UNSET:
             n += 1
-            try:
-                f_data = _dec_MessageResultData_or_null(f_data, "data")
-            except Mismatch as exc:
-                mm = mismatched(mm, "data", f_data, exc.message)
-                f_data = UNSET
+            if not (f_data is None):
+                try:
+                    f_data = _dec_MessageResultData_or_null(f_data, "data")
+                except Mismatch as exc:
+                    mm = mismatched(mm, "data", f_data, exc.message)
+                    f_data = UNSET
         self = object.__new__(cls)
         _set_MessageResult_type(self, f_type)
         _set_MessageResult_status_info(self, f_status_info)
@@ -609,11 +611,12 @@ class FollowUpQuestionResult:
         f_data = d.get("data", UNSET)
         if f_data is not UNSET:
             n += 1
-            try:
-                f_data = _dec_MessageResultData_or_null(f_data, "data")
-            except Mismatch as exc:
-                mm = mismatched(mm, "data", f_data, exc.message)
-                f_data = UNSET
+            if not (f_data is None):
+                try:
+                    f_data = _dec_MessageResultData_or_null(f_data, "data")
+                except Mismatch as exc:
+                    mm = mismatched(mm, "data", f_data, exc.message)
+                    f_data = UNSET
         self = object.__new__(cls)
         _set_FollowUpQuestionResult_type(self, f_type)
         _set_FollowUpQuestionResult_status_info(self, f_status_info)

@@ -1079,7 +1079,10 @@ class WebSearchSources:
         if type(f_message) is not str:
             raise Mismatch("message", "str", f_message)
         f_sources = d.get("sources", UNSET)
-        f_sources = _dec_list_WebSearchSource(f_sources, "sources")
+        if type(f_sources) is not list:
+            raise Mismatch("sources", "list[WebSearchSource]", f_sources)
+        field = "sources"
+        f_sources = [WebSearchSource.from_wire(item) if isinstance(item, dict) else not_an_object(field, "WebSearchSource", item) for item in f_sources]
         n = 2 + ("type" in d) + ("subtype" in d)
         self = object.__new__(cls)
         _set_WebSearchSources_message(self, f_message)
@@ -1506,11 +1509,12 @@ class FinalAnswer:
         f_web_sources = d.get("webSources", UNSET)
         if f_web_sources is not UNSET:
             n += 1
-            try:
-                f_web_sources = _dec_list_WebSource_or_null(f_web_sources, "webSources")
-            except Mismatch as exc:
-                mm = mismatched(mm, "webSources", f_web_sources, exc.message)
-                f_web_sources = UNSET
+            if not (f_web_sources is None):
+                try:
+                    f_web_sources = _dec_list_WebSource_or_null(f_web_sources, "webSources")
+                except Mismatch as exc:
+                    mm = mismatched(mm, "webSources", f_web_sources, exc.message)
+                    f_web_sources = UNSET
         self = object.__new__(cls)
         _set_FinalAnswer_text(self, f_text)
         _set_FinalAnswer_interrupted(self, f_interrupted)
@@ -2131,12 +2135,6 @@ def _dec_list_str(v: Any, field: str) -> list[str]:
         if type(item) is not str:
             raise Mismatch(field, "str", item)
     return v
-
-
-def _dec_list_WebSearchSource(v: Any, field: str) -> list[WebSearchSource]:
-    if type(v) is not list:
-        raise Mismatch(field, "list[WebSearchSource]", v)
-    return [WebSearchSource.from_wire(item) if isinstance(item, dict) else not_an_object(field, "WebSearchSource", item) for item in v]
 
 
 def _dec_list_WebSource_or_null(v: Any, field: str) -> list[WebSource] | None:

@@ -266,11 +266,12 @@ class ModelProviders:
         f_inference_provider_mapping = d.get("inferenceProviderMapping", UNSET)
         if f_inference_provider_mapping is not UNSET:
             n += 1
-            try:
-                f_inference_provider_mapping = _dec_dict_ProviderMapping_or_list_ProviderMapping_or_null(f_inference_provider_mapping, "inferenceProviderMapping")
-            except Mismatch as exc:
-                mm = mismatched(mm, "inferenceProviderMapping", f_inference_provider_mapping, exc.message)
-                f_inference_provider_mapping = UNSET
+            if not (f_inference_provider_mapping is None):
+                try:
+                    f_inference_provider_mapping = _dec_dict_ProviderMapping_or_list_ProviderMapping_or_null(f_inference_provider_mapping, "inferenceProviderMapping")
+                except Mismatch as exc:
+                    mm = mismatched(mm, "inferenceProviderMapping", f_inference_provider_mapping, exc.message)
+                    f_inference_provider_mapping = UNSET
         self = object.__new__(cls)
         _set_ModelProviders_id(self, f_id)
         _set_ModelProviders_object_id(self, f_object_id)
@@ -535,11 +536,12 @@ class ToolCallDelta:
         f_function = d.get("function", UNSET)
         if f_function is not UNSET:
             n += 1
-            try:
-                f_function = _dec_FunctionDelta_or_null(f_function, "function")
-            except Mismatch as exc:
-                mm = mismatched(mm, "function", f_function, exc.message)
-                f_function = UNSET
+            if not (f_function is None):
+                try:
+                    f_function = _dec_FunctionDelta_or_null(f_function, "function")
+                except Mismatch as exc:
+                    mm = mismatched(mm, "function", f_function, exc.message)
+                    f_function = UNSET
         self = object.__new__(cls)
         _set_ToolCallDelta_index(self, f_index)
         _set_ToolCallDelta_id(self, f_id)
@@ -667,11 +669,12 @@ class ChunkDelta:
         f_content = d.get("content", UNSET)
         if f_content is not UNSET:
             n += 1
-            try:
-                f_content = _dec_str_or_list_ContentPart_or_null(f_content, "content")
-            except Mismatch as exc:
-                mm = mismatched(mm, "content", f_content, exc.message)
-                f_content = UNSET
+            if not (type(f_content) is str or f_content is None):
+                try:
+                    f_content = _dec_str_or_list_ContentPart_or_null(f_content, "content")
+                except Mismatch as exc:
+                    mm = mismatched(mm, "content", f_content, exc.message)
+                    f_content = UNSET
         f_reasoning_content = d.get("reasoning_content", UNSET)
         if f_reasoning_content is not UNSET:
             n += 1
@@ -693,11 +696,12 @@ class ChunkDelta:
         f_tool_calls = d.get("tool_calls", UNSET)
         if f_tool_calls is not UNSET:
             n += 1
-            try:
-                f_tool_calls = _dec_list_ToolCallDelta_or_null(f_tool_calls, "tool_calls")
-            except Mismatch as exc:
-                mm = mismatched(mm, "tool_calls", f_tool_calls, exc.message)
-                f_tool_calls = UNSET
+            if not (f_tool_calls is None):
+                try:
+                    f_tool_calls = _dec_list_ToolCallDelta_or_null(f_tool_calls, "tool_calls")
+                except Mismatch as exc:
+                    mm = mismatched(mm, "tool_calls", f_tool_calls, exc.message)
+                    f_tool_calls = UNSET
         self = object.__new__(cls)
         _set_ChunkDelta_role(self, f_role)
         _set_ChunkDelta_content(self, f_content)
@@ -1073,7 +1077,10 @@ class ChatCompletionChunk:
         optional field that does not fit stays ``UNSET``, its value kept in ``mismatched``.
         """
         f_choices = d.get("choices", UNSET)
-        f_choices = _dec_list_ChunkChoice(f_choices, "choices")
+        if type(f_choices) is not list:
+            raise Mismatch("choices", "list[ChunkChoice]", f_choices)
+        field = "choices"
+        f_choices = [ChunkChoice.from_wire(item) if isinstance(item, dict) else not_an_object(field, "ChunkChoice", item) for item in f_choices]
         n = 1
         mm: dict[str, Mismatched] | None = None
         f_id = d.get("id", UNSET)
@@ -1103,11 +1110,12 @@ class ChatCompletionChunk:
         f_usage = d.get("usage", UNSET)
         if f_usage is not UNSET:
             n += 1
-            try:
-                f_usage = _dec_Usage_or_null(f_usage, "usage")
-            except Mismatch as exc:
-                mm = mismatched(mm, "usage", f_usage, exc.message)
-                f_usage = UNSET
+            if not (f_usage is None):
+                try:
+                    f_usage = _dec_Usage_or_null(f_usage, "usage")
+                except Mismatch as exc:
+                    mm = mismatched(mm, "usage", f_usage, exc.message)
+                    f_usage = UNSET
         f_system_fingerprint = d.get("system_fingerprint", UNSET)
         if f_system_fingerprint is not UNSET:
             n += 1
@@ -1525,12 +1533,6 @@ def _dec_ErrorMessage(v: Any, field: str) -> ErrorMessage:
     if not isinstance(v, dict):
         raise Mismatch(field, "ErrorMessage object", v)
     return ErrorMessage.from_wire(v)
-
-
-def _dec_list_ChunkChoice(v: Any, field: str) -> list[ChunkChoice]:
-    if type(v) is not list:
-        raise Mismatch(field, "list[ChunkChoice]", v)
-    return [ChunkChoice.from_wire(item) if isinstance(item, dict) else not_an_object(field, "ChunkChoice", item) for item in v]
 
 
 def _dec_Usage_or_null(v: Any, field: str) -> Usage | None:

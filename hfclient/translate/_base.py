@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
-from hfclient.events import ServiceError
+from collections.abc import Callable
+from typing import Any
+
+from hfclient.events import Event, ServiceError
 from hfclient.translate.errors import error_kind
 
 __all__ = ["RuleTranslator"]
@@ -11,14 +14,29 @@ __all__ = ["RuleTranslator"]
 class RuleTranslator:
     """The state the generated rules drive: whether the stream ended or failed.
 
-    Subclasses add the hooks their spec names and ``feed``/``finish``.
+    ``dispatch`` and ``translate`` are a stream's generated functions
+    (``hfclient/translate/_generated``); subclasses add the hooks their spec
+    names, and ``finish``.
     """
 
     provider: str | None = None
 
-    def __init__(self) -> None:
+    def __init__(
+        self,
+        dispatch: Callable[[Any], dict[type, Callable[[Any], list[Event]]]],
+        translate: Callable[[Any, object], list[Event]],
+    ) -> None:
         self._ended = False
         self._failed = False
+        self._by_type = dispatch(self)
+        self._translate = translate
+
+    def feed(self, event: object) -> list[Event]:
+        """Translate one decoded wire event, as the spec's rules say."""
+        translate = self._by_type.get(type(event))
+        if translate is not None:
+            return translate(event)
+        return self._translate(self, event)  # the end marker, or what did not fit
 
     @property
     def complete(self) -> bool:

@@ -15,7 +15,10 @@ from hfclient.events import (
     Title,
 )
 from hfclient.translate._base import RuleTranslator
-from hfclient.translate._generated.hailuo import translate_chat_events
+from hfclient.translate._generated.hailuo import (
+    dispatch_chat_events,
+    translate_chat_events,
+)
 
 __all__ = ["HailuoTranslator"]
 
@@ -32,13 +35,9 @@ class HailuoTranslator(RuleTranslator):
     """
 
     def __init__(self) -> None:
-        super().__init__()
+        super().__init__(dispatch_chat_events, translate_chat_events)
         self._text = wire.CumulativeText()
         self._sources_given = False
-
-    def feed(self, event: object) -> list[Event]:
-        """Translate one decoded SSE event."""
-        return translate_chat_events(self, event)
 
     def finish(self) -> list[Event]:
         """End of body: held-back text and ``Finished``; or IncompleteStreamError."""

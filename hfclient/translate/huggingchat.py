@@ -19,16 +19,17 @@ from hfclient.events import (
     File,
     Finished,
     ProviderInfo,
-    ReasoningDelta,
     Source,
     Sources,
     Status,
-    TextDelta,
     ToolCall,
     ToolResult,
 )
 from hfclient.translate._base import RuleTranslator
-from hfclient.translate._generated.huggingchat import translate_message_updates
+from hfclient.translate._generated.huggingchat import (
+    dispatch_message_updates,
+    translate_message_updates,
+)
 from hfclient.translate._rules import text
 from hfclient.translate.think import ThinkSplitter, strip_think
 
@@ -45,17 +46,13 @@ class HuggingChatTranslator(RuleTranslator):
     """
 
     def __init__(self, *, file_url: Callable[[str], str] | None = None) -> None:
-        super().__init__()
+        super().__init__(dispatch_message_updates, translate_message_updates)
         self._file_url = file_url
         self._think = ThinkSplitter()
         self._final: wire.FinalAnswer | None = None
-        self._answer: list[str] = []  # the answer's text, should finalAnswer not fit
+        self._tokens: list[str] = []  # the answer, should finalAnswer not fit
         self._provider: str | None = None
         self._model: str | None = None
-
-    def feed(self, update: object) -> list[Event]:
-        """Translate one decoded message update."""
-        return translate_message_updates(self, update)
 
     def finish(self) -> list[Event]:
         """End of body: ``Finished``, or :class:`IncompleteStreamError` if no end signal came."""
@@ -65,26 +62,23 @@ class HuggingChatTranslator(RuleTranslator):
             )
         if self.failed:
             return []
-        events: list[Event] = self._split(self._think.flush())
+        events: list[Event] = list(self._think.flush())
         if self._final is None:  # a finalAnswer that did not fit: the tokens are the answer
-            return [*events, Finished("stop", "".join(self._answer))]
+            return [*events, Finished("stop", strip_think("".join(self._tokens)))]
         reason = "interrupted" if self._final.interrupted is True else "stop"
         return [*events, Finished(reason, strip_think(self._final.text))]
-
-    def _split(self, pieces: list[ReasoningDelta | TextDelta]) -> list[Event]:
-        self._answer.extend(p.text for p in pieces if isinstance(p, TextDelta))
-        return list(pieces)
 
     # Hooks the spec names.
 
     def answer_token(self, event: wire.Stream) -> list[Event]:
         """An answer token: text, or reasoning inside ``<think>``."""
-        return self._split(self._think.feed(event.token))
+        self._tokens.append(event.token)
+        return list(self._think.feed(event.token))
 
     def final_answer(self, event: wire.FinalAnswer) -> list[Event]:
         """The full answer: what the splitter held back, then the web sources."""
         self._final = event
-        events: list[Event] = self._split(self._think.flush())
+        events: list[Event] = list(self._think.flush())
         if event.web_sources:
             events.append(Sources(tuple(Source(s.uri, text(s.title)) for s in event.web_sources)))
         return events

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any
+from typing import Any, TypeGuard
 
 import attrs
 
@@ -20,7 +20,10 @@ from hfclient.events import (
     Usage,
 )
 from hfclient.translate._base import RuleTranslator
-from hfclient.translate._generated.router import translate_chat_completion_chunks
+from hfclient.translate._generated.router import (
+    dispatch_chat_completion_chunks,
+    translate_chat_completion_chunks,
+)
 
 __all__ = ["RouterTranslator"]
 
@@ -50,7 +53,7 @@ class RouterTranslator(RuleTranslator):
     """
 
     def __init__(self, *, provider: str | None = None) -> None:
-        super().__init__()
+        super().__init__(dispatch_chat_completion_chunks, translate_chat_completion_chunks)
         self.provider = provider
         self._model_seen = False
         self._calls: list[_PendingCall] = []
@@ -58,10 +61,6 @@ class RouterTranslator(RuleTranslator):
         self._text: list[str] = []
         self._usage: Usage | None = None
         self._finish_reason: str | None = None
-
-    def feed(self, event: object) -> list[Event]:
-        """Translate one decoded SSE event."""
-        return translate_chat_completion_chunks(self, event)
 
     def finish(self) -> list[Event]:
         """End of body: pending tool calls, ``Usage``, ``Finished``; or IncompleteStreamError."""
@@ -81,20 +80,43 @@ class RouterTranslator(RuleTranslator):
 
     def chunk(self, event: wire.ChatCompletionChunk) -> list[Event]:
         """One chunk: its first choice's text, reasoning and tool-call fragments."""
-        return self._chunk(event.model, event.usage, event.choices)
+        events: list[Event] = []
+        if not self._model_seen and type(event.model) is str and event.model:
+            self._model_seen = True
+            events.append(ProviderInfo(self.provider, event.model))
+        usage = event.usage
+        if isinstance(usage, wire.Usage):
+            total = usage.total_tokens
+            if total is UNSET:
+                total = usage.prompt_tokens + usage.completion_tokens
+            self._usage = Usage(usage.prompt_tokens, usage.completion_tokens, total)
+        for choice in event.choices:
+            if choice.index not in (0, UNSET):
+                continue  # one answer per request: n is never set above 1
+            delta = choice.delta
+            if isinstance(delta, wire.ChunkDelta):
+                events += self._delta(delta)
+            if type(choice.finish_reason) is str:
+                self._finish_reason = choice.finish_reason
+                self.end()
+                events += self._flush_calls()
+        return events
 
     def salvage_chunk(self, wire_object: Mapping[str, Any]) -> list[Event]:
         """A chunk whose ``choices`` did not fit: the choices that are objects still count."""
         choices = wire_object.get("choices")
         usage = wire_object.get("usage")
-        return self._chunk(
-            wire_object.get("model"),
-            wire.Usage.from_wire(usage) if isinstance(usage, dict) and _is_usage(usage) else None,
-            [
-                wire.ChunkChoice.from_wire(choice)
-                for choice in (choices if isinstance(choices, list) else ())
-                if isinstance(choice, dict)
-            ],
+        model = wire_object.get("model")
+        return self.chunk(
+            wire.ChatCompletionChunk(
+                model=model if type(model) is str else UNSET,
+                usage=wire.Usage.from_wire(usage) if _is_usage(usage) else None,
+                choices=[
+                    wire.ChunkChoice.from_wire(choice)
+                    for choice in (choices if type(choices) is list else ())
+                    if type(choice) is dict
+                ],
+            )
         )
 
     def stream_error(self, event: wire.StreamError) -> list[Event]:
@@ -108,46 +130,27 @@ class RouterTranslator(RuleTranslator):
             error_type = event.error_type if isinstance(event.error_type, str) else None
         return [self.error(message=message, status=None, error_type=error_type, raw=event)]
 
-    def _chunk(self, model: object, usage: object, choices: list[wire.ChunkChoice]) -> list[Event]:
-        events: list[Event] = []
-        if not self._model_seen and isinstance(model, str) and model:
-            self._model_seen = True
-            events.append(ProviderInfo(self.provider, model))
-        if isinstance(usage, wire.Usage):
-            total = usage.total_tokens
-            if total is UNSET:
-                total = usage.prompt_tokens + usage.completion_tokens
-            self._usage = Usage(usage.prompt_tokens, usage.completion_tokens, total)
-        for choice in choices:
-            if choice.index not in (0, UNSET):
-                continue  # one answer per request: n is never set above 1
-            delta = choice.delta
-            if isinstance(delta, wire.ChunkDelta):
-                events += self._delta(delta)
-            if isinstance(choice.finish_reason, str):
-                self._finish_reason = choice.finish_reason
-                self.end()
-                events += self._flush_calls()
-        return events
-
     def _delta(self, delta: wire.ChunkDelta) -> list[Event]:
         events: list[Event] = []
         # Providers name the field reasoning_content, reasoning or reasoning_text
-        # (§5.3); some send the same text under two of them.
-        given: list[str] = []
-        for reasoning in (delta.reasoning_content, delta.reasoning, delta.reasoning_text):
-            if isinstance(reasoning, str) and reasoning and reasoning not in given:
-                given.append(reasoning)
-                events.append(ReasoningDelta(reasoning))
+        # (§5.3); some send the same text under two of them. Type tests, not
+        # truth: UNSET's truth is a Python call, and most chunks have none.
+        fields = (delta.reasoning_content, delta.reasoning, delta.reasoning_text)
+        if type(fields[0]) is str or type(fields[1]) is str or type(fields[2]) is str:
+            given: list[str] = []
+            for reasoning in fields:
+                if isinstance(reasoning, str) and reasoning and reasoning not in given:
+                    given.append(reasoning)
+                    events.append(ReasoningDelta(reasoning))
         content = delta.content
-        if isinstance(content, list):
+        if type(content) is list:
             content = "".join(
                 part.text for part in content if part.type == "text" and isinstance(part.text, str)
             )
-        if isinstance(content, str) and content:
+        if type(content) is str and content:
             self._text.append(content)
             events.append(TextDelta(content))
-        if isinstance(delta.tool_calls, list):
+        if type(delta.tool_calls) is list:
             for fragment in delta.tool_calls:
                 self._fragment(fragment)
         return events
@@ -186,7 +189,7 @@ class RouterTranslator(RuleTranslator):
         return [ToolCall(call.id, call.name, "".join(call.arguments)) for call in calls]
 
 
-def _is_usage(value: object) -> bool:
+def _is_usage(value: object) -> TypeGuard[dict[str, Any]]:
     return (
         isinstance(value, dict)
         and type(value.get("prompt_tokens")) is int

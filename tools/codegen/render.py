@@ -424,6 +424,12 @@ class ModuleRenderer:
             w(f"if not isinstance({var}, dict):", indent)
             w(f'raise Mismatch({literal(f.wire)}, "{f.type.name} object", {var})', indent + 1)
             w(f"{var} = {f.type.name}.from_wire({var})", indent)
+        elif isinstance(f.type, ListOf) and isinstance(f.type.item, Ref):
+            # A list of records, inline too (a router chunk's choices).
+            w(f"if type({var}) is not list:", indent)
+            w(f'raise Mismatch({literal(f.wire)}, "{display(f.type)}", {var})', indent + 1)
+            w("field = " + literal(f.wire), indent)
+            w(f"{var} = [{self.item_expr(f.type.item, 'item')} for item in {var}]", indent)
         else:
             w(f"{var} = {self.decoder(f.type)}({var}, {literal(f.wire)})", indent)
         if f.padding is not None:
@@ -460,6 +466,16 @@ class ModuleRenderer:
             indent += 1
         else:
             call = f"{self.decoder(f.type)}({var}, {wire})"
+            plain = (
+                [m for m in f.type.members if self.is_plain(m)]
+                if isinstance(f.type, UnionOf)
+                else []
+            )
+            if plain:
+                # The plain members (a string, null) first, inline: the usual case.
+                test = " or ".join(self.kind_test(m, var) for m in plain)
+                w(f"if not ({test}):", indent)
+                indent += 1
         # A try costs nothing when nothing is raised (Python 3.11).
         w("try:", indent)
         w(f"{var} = {call}", indent + 1)

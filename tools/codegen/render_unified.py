@@ -60,6 +60,7 @@ class UnifiedRenderer:
         self.used: set[str] = {"Event", "Unknown"}
         self.hooks: dict[str, list[str]] = {}  # hook name -> record class names
         self.salvage_hooks: set[str] = set()
+        self.lone_hooks: dict[str, str] = {}  # record class -> the hook its first rule calls
 
     def problem(self, where: str, message: str) -> None:
         self.problems.append(Problem(where, message))
@@ -257,6 +258,8 @@ class UnifiedRenderer:
     ) -> None:
         w(f"def _{_fn(record.name)}(t: Hooks, e: wire.{record.name}) -> list[Event]:")
         usable = [r for r in stream_rules if self.resolves(record, r)] + rules
+        if usable and usable[0].hook and not usable[0].when and not usable[0].end:
+            self.lone_hooks[record.name] = usable[0].hook
         finished = False
         for rule in usable:
             try:
@@ -384,6 +387,7 @@ class UnifiedRenderer:
         w("from __future__ import annotations")
         w()
         w("from collections.abc import Callable, Mapping")
+        w("from functools import partial")
         w("from typing import Any, Final, Protocol")
         w()
         w(f"from codec._generated import {spec.service} as wire")
@@ -410,7 +414,8 @@ class UnifiedRenderer:
             w(f"{name},", 1)
         w(")")
         w()
-        exported = ["Hooks"] + [f"translate_{s.name}" for s in spec.streams]
+        exported = ["Hooks"]
+        exported += [f"{kind}_{s.name}" for s in spec.streams for kind in ("dispatch", "translate")]
         w("__all__ = [" + ", ".join(literal(n) for n in sorted(exported)) + "]")
         w()
         w()
@@ -469,6 +474,21 @@ class UnifiedRenderer:
         for cls, fn in names:
             w(f"{literal(cls)}: _{fn}_raw,", 1)
         w("}")
+        w()
+        w()
+        w(f"def dispatch_{stream.name}(t: Hooks) -> dict[type, Callable[[Any], list[Event]]]:")
+        docstring(
+            w,
+            f"The records of ``{stream.name}``, each with the function that translates it "
+            "for ``t``: its hook itself when a lone hook rule is all it has (one call "
+            f"less per event); other events go to ``translate_{stream.name}``.",
+            1,
+        )
+        w("return {", 1)
+        for cls, fn in names:
+            hook = self.lone_hooks.get(cls)
+            w(f"wire.{cls}: t.{hook}," if hook else f"wire.{cls}: partial(_{fn}, t),", 2)
+        w("}", 1)
         w()
         w()
         w(f"def translate_{stream.name}(t: Hooks, event: object) -> list[Event]:")

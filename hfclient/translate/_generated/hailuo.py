@@ -6,6 +6,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
+from functools import partial
 from typing import Any, Final, Protocol
 
 from codec._generated import hailuo as wire
@@ -29,7 +30,7 @@ from hfclient.translate._rules import (
     wire_object,
 )
 
-__all__ = ["Hooks", "translate_chat_events"]
+__all__ = ["Hooks", "dispatch_chat_events", "translate_chat_events"]
 
 
 class Hooks(Protocol):
@@ -181,6 +182,19 @@ _CHAT_EVENTS_RAW: Final[
     "FollowUpQuestionResult": _follow_up_question_result_raw,
     "CloseChunk": _close_chunk_raw,
 }
+
+
+def dispatch_chat_events(t: Hooks) -> dict[type, Callable[[Any], list[Event]]]:
+    """The records of ``chat_events``, each with the function that translates it for ``t``: its
+    hook itself when a lone hook rule is all it has (one call less per event); other events go
+    to ``translate_chat_events``.
+    """
+    return {
+        wire.SendResult: partial(_send_result, t),
+        wire.MessageResult: partial(_message_result, t),
+        wire.FollowUpQuestionResult: partial(_follow_up_question_result, t),
+        wire.CloseChunk: partial(_close_chunk, t),
+    }
 
 
 def translate_chat_events(t: Hooks, event: object) -> list[Event]:
