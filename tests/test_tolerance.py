@@ -175,6 +175,24 @@ def test_a_chunk_whose_finish_reason_is_salvaged_completes_the_stream() -> None:
     assert events[-1] == Finished("stop", "a")
 
 
+def test_a_usage_chunk_with_null_choices_keeps_its_usage() -> None:
+    # Some providers send the usage-only last chunk with "choices": null.
+    last = {"model": "m", "choices": None, "usage": {"prompt_tokens": 1, "completion_tokens": 2}}
+    body = sse(chunk({"content": "a"}, choice={"finish_reason": "stop"}), last)
+    events = decoded("router", body)
+    assert [type(e) for e in events[-3:]] == [Unknown, Usage, Finished]
+    assert events[-2] == Usage(1, 2, 3)
+
+
+def test_a_null_delta_is_no_delta() -> None:
+    body = sse(
+        chunk(), {"model": "m", "choices": [{"index": 0, "delta": None, "finish_reason": "stop"}]}
+    )
+    events = decoded("router", body)
+    assert events[-1] == Finished("stop", "")
+    assert not any(isinstance(e, Unknown) for e in events)
+
+
 # HuggingChat.
 
 
