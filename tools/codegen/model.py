@@ -151,7 +151,8 @@ class Stream:
     @property
     def nested(self) -> str | None:
         """The inner stream whose events an ``update``-like SSE event carries, if any."""
-        return str(self.dispatch["stream"]) if self.dispatch.get("kind") == "nested" else None
+        inner = self.dispatch.get("stream") if self.dispatch.get("kind") == "nested" else None
+        return None if inner is None else str(inner)
 
     @property
     def complete_on(self) -> tuple[str, ...]:
@@ -353,7 +354,7 @@ class Loader:
     def load(self) -> Spec:
         try:
             doc = yaml.safe_load(self.text)
-        except yaml.YAMLError as exc:
+        except (yaml.YAMLError, ValueError) as exc:  # ValueError: an unquoted 2026-02-30
             raise SpecProblems([Problem(self.source, f"not YAML: {exc}")]) from None
         if not isinstance(doc, dict):
             raise SpecProblems([Problem(self.source, "a spec is a mapping")])
