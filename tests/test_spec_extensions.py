@@ -4,6 +4,8 @@ generated tables."""
 
 from __future__ import annotations
 
+import json
+
 import pytest
 
 from codec import http
@@ -14,9 +16,10 @@ from codec.framing import ServerSentEvent, SSEDecoder
 from codec.specinfo import ProviderInfo, provider_info
 from codec.values import Unknown as WireUnknown
 from hfclient.events import ServiceError, Status, TextDelta, Title
-from hfclient.protocol.router import provider_route
+from hfclient.protocol.router import RouterMachine, provider_route
 from hfclient.translate._generated.huggingchat import translate_generation_updates
 from hfclient.translate.huggingchat import HuggingChatTranslator
+from tests.machine_helpers import Scripted, drive
 from tools.codegen.model import Loader, SpecProblems
 
 HEAD = """
@@ -318,3 +321,40 @@ def test_nested_stream_info_includes_the_inner_end_signals() -> None:
     assert info.nested == "message_updates"
     assert "end" in info.complete_on
     assert "finalAnswer" in info.complete_on
+
+
+# -- the router machine takes routes, headers and model ids from PROVIDERS -------------------
+
+
+@pytest.mark.parametrize(
+    ("provider", "provider_id", "url", "extra"),
+    [
+        (
+            "zai-org",
+            "glm-4.5",
+            "https://router.huggingface.co/zai-org/api/paas/v4/chat/completions",
+            {"Accept-Language": "en-US,en", "x-source-channel": "hugging_face"},
+        ),
+        (
+            "hf-inference",
+            "org/model",
+            "https://router.huggingface.co/hf-inference/models/org/model/v1/chat/completions",
+            {},
+        ),
+    ],
+)
+def test_router_machine_uses_providers(
+    provider: str, provider_id: str, url: str, extra: dict[str, str]
+) -> None:
+    entry = {"providerId": provider_id, "status": "live", "task": "conversational"}
+    mapping = json.dumps({"id": "org/model", "inferenceProviderMapping": {provider: entry}})
+    answers = [
+        Scripted(200, (("Content-Type", "application/json"),), [mapping.encode()]),
+        Scripted(402, (("Content-Type", "application/json"),), [b'{"error":"x"}']),
+    ]
+    run = drive(RouterMachine(api_key="hf_x", model="org/model", messages=[]), answers)
+    chat = run.requests[1]
+    assert chat.url == url
+    assert json.loads(chat.body)["model"] == provider_id
+    for name, value in extra.items():
+        assert chat.header(name) == value
