@@ -73,6 +73,11 @@ def test_the_demo_spec_is_good() -> None:
             "'Cookie' carries a credential; a recording must not keep it",
         ),
         (
+            "auth:\n  - {in: header, name: X-Key, param: key, secret: true}\n"
+            + op("    response: {kind: json}\n    record: {headers: [x-key]}\n"),
+            "record.headers[0]: 'x-key' carries a credential",
+        ),
+        (
             op("    response: {kind: json}\n    record: {match: [verb]}\n"),
             "'verb': write method, path, query, body",
         ),

@@ -922,6 +922,14 @@ class Loader:
 
     def check_match(self, spec: Spec, op: Operation) -> None:
         """``record.match``: method, path, query, body, or one query, header or body entry."""
+        secrets = {c.wire.lower() for c in spec.auth if c.where == "header"}
+        secrets |= {h.wire.lower() for h in op.headers if h.secret}
+        for i, name in enumerate(op.record_headers):
+            if name in secrets:
+                self.problem(
+                    f"operations.{op.name}.record.headers[{i}]",
+                    f"{name!r} carries a credential; a recording must not keep it",
+                )
         where = f"operations.{op.name}.record.match"
         types = {r.name: r for r in spec.types}
         for entry in op.match_on:
