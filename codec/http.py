@@ -32,6 +32,9 @@ class HttpRequest:
     ``headers`` keeps order and repeats. ``secret_headers`` names (lowercase)
     the headers that carry credentials; with the usual credential headers
     they are masked in ``repr`` so a request can be logged safely.
+    ``secret_query`` names (as the spec writes them, case-sensitive) the query
+    parameters whose values identify the user or device; ``repr`` masks
+    their values in ``url`` too.
     """
 
     method: str
@@ -39,6 +42,7 @@ class HttpRequest:
     headers: tuple[tuple[str, str], ...] = ()
     body: bytes = b""
     secret_headers: frozenset[str] = frozenset()
+    secret_query: frozenset[str] = frozenset()
 
     def header(self, name: str) -> str | None:
         """The first value of header ``name`` (case-insensitive), or ``None``."""
@@ -49,10 +53,23 @@ class HttpRequest:
         lowered = name.lower()
         return lowered in ALWAYS_SECRET_HEADERS or lowered in self.secret_headers
 
+    def redacted_url(self) -> str:
+        """``url`` with the values of the ``secret_query`` parameters masked."""
+        base, sep, rest = self.url.partition("?")
+        if not sep or not self.secret_query:
+            return self.url
+        query, hash_, fragment = rest.partition("#")
+        secret = {_form_encode(name) for name in self.secret_query}
+        shown = []
+        for item in query.split("&"):
+            key, eq, _ = item.partition("=")
+            shown.append(f"{key}={_MASK}" if eq and key in secret else item)
+        return f"{base}?{'&'.join(shown)}{hash_}{fragment}"
+
     def __repr__(self) -> str:
         shown = tuple((key, _MASK if self.is_secret(key) else value) for key, value in self.headers)
         return (
-            f"HttpRequest(method={self.method!r}, url={self.url!r}, headers={shown!r}, "
+            f"HttpRequest(method={self.method!r}, url={self.redacted_url()!r}, headers={shown!r}, "
             f"body=<{len(self.body)} bytes>)"
         )
 

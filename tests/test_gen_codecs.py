@@ -141,7 +141,7 @@ def test_spec_problems_are_collected_and_reported_together(
         "dict keys are str",
         "class Dup is defined twice",
         "framing is ndjson or sse",
-        "kind is field, key-present or sse-event",
+        "kind is field, key-present, sse-event or nested",
         "bad method 'FETCH'",
         "200 is not an error status",
         "unknown error kind 'teapot'",

@@ -73,7 +73,7 @@ def test_path_parameters_are_escaped_unless_slashes_are_allowed() -> None:
 
 
 def test_router_provider_route_and_bearer() -> None:
-    route = rt.PROVIDER_ROUTES["novita"]
+    route = rt.PROVIDERS["novita"].route
     request = rt.build_provider_chat_completions(
         route=route,
         body=rt.ChatCompletionRequest(

@@ -16,16 +16,16 @@ from typing import Any, ClassVar, Final
 
 from codec import router as wire
 from codec._generated.router import (
-    DEFAULT_PROVIDER_ROUTE,
     MODEL_ALIASES,
     OPERATIONS,
-    PROVIDER_ROUTES,
+    PROVIDERS,
     SERVERS,
     build_chat_completions,
     build_get_provider_mapping,
     build_provider_chat_completions,
 )
 from codec.errors import CodecError
+from codec.specinfo import provider_info
 from hfclient.decoding import StreamDecoder
 from hfclient.errors import (
     AllProvidersFailedError,
@@ -46,10 +46,12 @@ AUTO: Final = "auto"
 _AUTH_HINT: Final = "pass api_key= or set HF_TOKEN to a Hugging Face access token"
 
 
-def provider_route(provider: str, hub_model_id: str) -> str:
-    """The router path prefix of ``provider`` (its OpenAI-compatible base), §2.5."""
-    template = PROVIDER_ROUTES.get(provider, DEFAULT_PROVIDER_ROUTE)
-    return template.replace("{provider}", provider).replace("{model}", hub_model_id)
+def provider_route(provider: str, model: str) -> str:
+    """The router path prefix of ``provider`` (its OpenAI-compatible base), §2.5.
+
+    ``model`` is the id the provider gets (``PROVIDERS``' ``model``: its providerId).
+    """
+    return provider_info(PROVIDERS, provider).route_for(provider, model)
 
 
 def resolve_model(model: str) -> str:
@@ -194,11 +196,14 @@ class RouterMachine(Machine):
     def _provider_exchange(self) -> Exchange:
         entry = self._providers[0]
         provider = str(entry.provider)
+        info = provider_info(PROVIDERS, provider)
+        model = entry.provider_id if info.model == "provider_id" else self._model
         request = build_provider_chat_completions(
-            route=provider_route(provider, self._model),
-            body=self._body(entry.provider_id),
+            route=info.route_for(provider, model),
+            body=self._body(model),
             api_key=self._api_key,
             base_url=self._base_url,
+            headers=info.headers,
         )
         return Exchange(
             request,

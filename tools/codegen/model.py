@@ -7,12 +7,13 @@ import hashlib
 import keyword
 import re
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 import yaml
 
 import codec.errorkinds
+import codec.http
 from tools.codegen.types import (
     DictOf,
     ListOf,
@@ -43,6 +44,7 @@ RESERVED_CLASS_NAMES = frozenset(
         "OperationInfo",
         "Sequence",
         "ServerSentEvent",
+        "ProviderInfo",
         "StreamInfo",
         "TypeAlias",
         "Unknown",
@@ -72,6 +74,14 @@ BUILDER_LOCALS = frozenset(
 _CLASS_NAME = re.compile(r"[A-Z][A-Za-z0-9]*")
 _LOWER_NAME = re.compile(r"[a-z][a-z0-9_]*")
 _DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
+_MEDIA_TYPE = re.compile(r"[a-z0-9][a-z0-9!#$&^_.+-]*/[a-z0-9][a-z0-9!#$&^_.+-]*")
+_PROVIDER_NAME = re.compile(r"[a-z0-9][a-z0-9._-]*")
+# Header names a recording must never keep: credentials whatever a spec says.
+CREDENTIAL_HEADERS = frozenset(codec.http.ALWAYS_SECRET_HEADERS | {"set-cookie"})
+# What an operation's requests are matched on in replay when the spec does not say.
+DEFAULT_MATCH = ("method", "path", "query", "body")
+# Header names a recording keeps when the spec does not say.
+DEFAULT_RECORD_HEADERS = ("content-type",)
 
 
 # -- problems ----------------------------------------------------------------------
@@ -119,6 +129,8 @@ class Record:
     fields: list[Field]
     tag: tuple[tuple[str, str], ...] = ()  # discriminator (wire key, value) pairs
     unified: tuple[Rule, ...] = ()  # a stream event's meaning to users
+    since: str | None = None
+    until: str | None = None
 
 
 @dataclass
@@ -133,6 +145,14 @@ class Stream:
     read_to_eof: bool = True
     content: str = "delta"
     unified: tuple[Rule, ...] = ()  # rules tried before each event's own
+    since: str | None = None
+    until: str | None = None
+
+    @property
+    def nested(self) -> str | None:
+        """The inner stream whose events an ``update``-like SSE event carries, if any."""
+        inner = self.dispatch.get("stream") if self.dispatch.get("kind") == "nested" else None
+        return None if inner is None else str(inner)
 
     @property
     def complete_on(self) -> tuple[str, ...]:
@@ -161,6 +181,9 @@ class Param:
     default: str | None = None
     optional: bool = False
     secret: bool = False
+    doc: str = ""
+    since: str | None = None
+    until: str | None = None
 
 
 @dataclass
@@ -204,6 +227,20 @@ class Operation:
     errors: dict[int, str]
     since: str | None
     until: str | None
+    record_headers: tuple[str, ...] = DEFAULT_RECORD_HEADERS
+    match_on: tuple[str, ...] = DEFAULT_MATCH
+    content_types: tuple[str, ...] = ()
+
+
+@dataclass
+class Provider:
+    """A ``providers`` entry: how one provider is reached through a routed operation."""
+
+    name: str  # "*" for providers not listed
+    route: str
+    headers: tuple[tuple[str, str], ...] = ()
+    model: str = "provider_id"  # or "hub_id": the id the provider gets
+    doc: str = ""
 
 
 @dataclass
@@ -218,6 +255,7 @@ class Spec:
     types: list[Record]
     streams: list[Stream]
     operations: list[Operation]
+    providers: list[Provider] = field(default_factory=list)
 
 
 # Attributes every record has (unknown keys, optional values that did not fit).
@@ -292,7 +330,20 @@ class Loader:
         text = value.isoformat() if isinstance(value, datetime.date) else str(value)
         if not _DATE.fullmatch(text):
             self.problem(where, f"dates are YYYY-MM-DD: {value!r}")
+            return text
+        try:
+            datetime.date.fromisoformat(text)
+        except ValueError:
+            self.problem(where, f"{text} is not a date")
         return text
+
+    def era(self, where: str, body: dict[Any, Any]) -> tuple[str | None, str | None]:
+        """``since``/``until`` of an entry: dates, ``until`` after ``since``."""
+        since = self.date(f"{where}.since", body.get("since"))
+        until = self.date(f"{where}.until", body.get("until"))
+        if since is not None and until is not None and until <= since:
+            self.problem(where, f"until {until} is not after since {since}")
+        return since, until
 
     def name(self, where: str, value: str, pattern: re.Pattern[str], what: str) -> None:
         if not pattern.fullmatch(value) or keyword.iskeyword(value):
@@ -303,7 +354,7 @@ class Loader:
     def load(self) -> Spec:
         try:
             doc = yaml.safe_load(self.text)
-        except yaml.YAMLError as exc:
+        except (yaml.YAMLError, ValueError) as exc:  # ValueError: an unquoted 2026-02-30
             raise SpecProblems([Problem(self.source, f"not YAML: {exc}")]) from None
         if not isinstance(doc, dict):
             raise SpecProblems([Problem(self.source, "a spec is a mapping")])
@@ -316,6 +367,7 @@ class Loader:
             "types",
             "streams",
             "operations",
+            "providers",
         )
         for key in doc:
             if key not in known:
@@ -344,6 +396,10 @@ class Loader:
                 self.operation(str(n), body)
                 for n, body in self.mapping("operations", doc.get("operations")).items()
             ],
+            providers=[
+                self.provider(str(n), body)
+                for n, body in self.mapping("providers", doc.get("providers")).items()
+            ],
         )
         if "default" not in spec.servers:
             self.problem("servers", "needs a `default` server")
@@ -367,14 +423,16 @@ class Loader:
 
     def credential(self, where: str, body: Any) -> Credential:
         body = self.mapping(
-            where, body, ("in", "name", "param", "secret", "optional", "since", "doc", "scheme")
+            where,
+            body,
+            ("in", "name", "param", "secret", "optional", "since", "until", "doc", "scheme"),
         )
         place = body.get("in")
         if place not in ("cookie", "header"):
             self.problem(where, "`in` is cookie or header")
         if body.get("secret") is not True:
             self.problem(where, "credentials are `secret: true`")
-        self.date(f"{where}.since", body.get("since"))
+        self.era(where, body)
         param = self.string(f"{where}.param", body.get("param"), required=True) or "_"
         return Credential(
             where=str(place),
@@ -394,8 +452,9 @@ class Loader:
         tag: tuple[tuple[str, str], ...] = (),
         event: bool = False,
     ) -> Record:
-        known = ("class", "doc", "fields", "unified") if event else ("class", "doc", "fields")
+        known = ["class", "doc", "fields", "since", "until"] + (["unified"] if event else [])
         body = self.mapping(where, body, known)
+        since, until = self.era(where, body)
         name = str(body.get("class") or camel(key))
         if not _CLASS_NAME.fullmatch(name):
             self.problem(where, f"class name {name!r} is not CamelCase")
@@ -421,7 +480,13 @@ class Loader:
             else:
                 unified = self.rule_parser.rules(f"{where}.unified", body["unified"])
         return Record(
-            name=name, doc=str(body.get("doc", "")), fields=fields, tag=tag, unified=unified
+            name=name,
+            doc=str(body.get("doc", "")),
+            fields=fields,
+            tag=tag,
+            unified=unified,
+            since=since,
+            until=until,
         )
 
     def field(self, where: str, raw_name: str, spec: Any) -> Field:
@@ -430,6 +495,7 @@ class Loader:
         if isinstance(spec, str):
             spec = {"type": spec}
         spec = self.mapping(where, spec, ("type", "name", "doc", "since", "until", "padding"))
+        since, until = self.era(where, spec)
         if "type" not in spec:
             self.problem(where, "a field is a type string or a mapping with `type`")
         try:
@@ -455,8 +521,8 @@ class Loader:
             type=parsed,
             optional=optional,
             doc=str(spec.get("doc", "")),
-            since=self.date(f"{where}.since", spec.get("since")),
-            until=self.date(f"{where}.until", spec.get("until")),
+            since=since,
+            until=until,
             padding=padding or None,
         )
 
@@ -490,12 +556,17 @@ class Loader:
             "content",
             "unified",
             "events",
+            "since",
+            "until",
         )
         body = self.mapping(where, body, known)
+        since, until = self.era(where, body)
         framing = body.get("framing")
         if framing not in ("ndjson", "sse"):
             self.problem(where, "framing is ndjson or sse")
-        dispatch = self.mapping(f"{where}.dispatch", body.get("dispatch"), ("kind", "path", "key"))
+        dispatch = self.mapping(
+            f"{where}.dispatch", body.get("dispatch"), ("kind", "path", "key", "event", "stream")
+        )
         kind = dispatch.get("kind")
         path: list[str] = []
         if kind == "field":
@@ -511,8 +582,13 @@ class Loader:
         elif kind == "sse-event":
             if framing != "sse":
                 self.problem(where, "sse-event dispatch needs sse framing")
+        elif kind == "nested":
+            self.string(f"{where}.dispatch.event", dispatch.get("event"), required=True)
+            self.string(f"{where}.dispatch.stream", dispatch.get("stream"), required=True)
+            if framing != "sse":
+                self.problem(where, "nested dispatch needs sse framing")
         else:
-            self.problem(f"{where}.dispatch", "kind is field, key-present or sse-event")
+            self.problem(f"{where}.dispatch", "kind is field, key-present, sse-event or nested")
         events: list[tuple[str, Record]] = []
         for key, event in self.mapping(f"{where}.events", body.get("events")).items():
             key = str(key)
@@ -524,9 +600,14 @@ class Loader:
                 tag = tuple(zip(path, values, strict=False))
             elif kind == "key-present" and key not in ("present", "absent"):
                 self.problem(f"{where}.events.{key}", "key-present events are present/absent")
+            elif kind == "nested" and key == dispatch.get("event"):
+                self.problem(
+                    f"{where}.events.{key}",
+                    f"is the nested event: its data are {dispatch.get('stream')} events",
+                )
             record = self.record(f"{where}.events.{key}", key, event, tag=tag, event=True)
             events.append((key, record))
-        if not events:
+        if not events and kind != "nested":
             self.problem(f"{where}.events", "a stream needs at least one event")
         if kind == "key-present" and sorted(k for k, _ in events) != ["absent", "present"]:
             self.problem(f"{where}.events", "key-present needs exactly `present` and `absent`")
@@ -552,6 +633,8 @@ class Loader:
             read_to_eof=bool(end.get("read_to_eof", True)),
             content=str(content),
             unified=unified,
+            since=since,
+            until=until,
         )
 
     def operation(self, name: str, body: Any) -> Operation:
@@ -570,8 +653,16 @@ class Loader:
             "request",
             "response",
             "errors",
+            "since",
+            "until",
+            "record",
+            "content_types",
         )
+        if isinstance(body, dict) and "era" in body:
+            self.problem(f"{where}.era", "`era` is gone: write `since`/`until` on the operation")
+            body = {k: v for k, v in body.items() if k != "era"}
         body = self.mapping(where, body, known)
+        since, until = self.era(where, body)
         method = str(body.get("method", ""))
         if method not in ("GET", "POST", "PUT", "PATCH", "DELETE"):
             self.problem(where, f"bad method {method!r}")
@@ -595,7 +686,6 @@ class Loader:
             if kind not in ERROR_KINDS:
                 self.problem(f"{where}.errors.{status}", f"unknown error kind {kind!r}")
             errors[status] = str(kind)
-        era = self.mapping(f"{where}.era", body.get("era"), ("since", "until"))
         response = self.mapping(
             f"{where}.response", body.get("response"), ("kind", "type", "stream", "envelope")
         )
@@ -636,8 +726,93 @@ class Loader:
             parts=parts,
             response=response,
             errors=errors,
-            since=self.date(f"{where}.era.since", era.get("since")),
-            until=self.date(f"{where}.era.until", era.get("until")),
+            since=since,
+            until=until,
+            **self.recording(f"{where}.record", body.get("record")),
+            content_types=self.content_types(f"{where}.content_types", body.get("content_types")),
+        )
+
+    def recording(self, where: str, body: Any) -> dict[str, tuple[str, ...]]:
+        """``record``: the header names a recording keeps and what replay matches on."""
+        body = self.mapping(where, body, ("headers", "match"))
+        out: dict[str, tuple[str, ...]] = {}
+        if "headers" in body:
+            names: list[str] = []
+            for i, name in enumerate(self.sequence(f"{where}.headers", body["headers"])):
+                text = self.string(f"{where}.headers[{i}]", name, required=True)
+                if text is None:
+                    continue
+                if text.lower() in CREDENTIAL_HEADERS:
+                    self.problem(
+                        f"{where}.headers[{i}]",
+                        f"{text!r} carries a credential; a recording must not keep it",
+                    )
+                if text.lower() in names:
+                    self.problem(f"{where}.headers[{i}]", f"{text!r} is listed twice")
+                names.append(text.lower())
+            out["record_headers"] = tuple(names)
+        if "match" in body:
+            match: list[str] = []
+            for i, entry in enumerate(self.sequence(f"{where}.match", body["match"])):
+                text = self.string(f"{where}.match[{i}]", entry, required=True)
+                if text is None:
+                    continue
+                if text in match:
+                    self.problem(f"{where}.match[{i}]", f"{text!r} is listed twice")
+                match.append(text)
+            if not match:
+                self.problem(f"{where}.match", "replay needs at least one thing to match on")
+            out["match_on"] = tuple(match)
+        return out
+
+    def content_types(self, where: str, value: Any) -> tuple[str, ...]:
+        out: list[str] = []
+        for i, entry in enumerate(self.sequence(where, value)):
+            text = self.string(f"{where}[{i}]", entry, required=True)
+            if text is None:
+                continue
+            if not _MEDIA_TYPE.fullmatch(text):
+                self.problem(
+                    f"{where}[{i}]",
+                    f"{text!r} is not a lower-case type/subtype, without parameters",
+                )
+            if text in out:
+                self.problem(f"{where}[{i}]", f"{text!r} is listed twice")
+            out.append(text)
+        return tuple(out)
+
+    def provider(self, name: str, body: Any) -> Provider:
+        where = f"providers.{name}"
+        if name != "*" and not _PROVIDER_NAME.fullmatch(name):
+            self.problem(where, f"provider name {name!r} is not lower-case (or `*`)")
+        body = self.mapping(where, body, ("route", "headers", "model", "doc"))
+        route = self.string(f"{where}.route", body.get("route"), required=True) or "/"
+        if not route.startswith("/"):
+            self.problem(f"{where}.route", "a route is a path: it starts with /")
+        for placeholder in re.findall(r"{([^}]*)}", route):
+            if placeholder not in ("provider", "model"):
+                self.problem(
+                    f"{where}.route",
+                    f"unknown placeholder {{{placeholder}}}: {{provider}} or {{model}}",
+                )
+        headers = []
+        for key, value in self.mapping(f"{where}.headers", body.get("headers")).items():
+            text = self.string(f"{where}.headers.{key}", value, required=True)
+            if text is not None:
+                headers.append((str(key), text))
+            if str(key).lower() in CREDENTIAL_HEADERS:
+                self.problem(f"{where}.headers.{key}", "credentials are the spec's `auth`")
+        model = body.get("model", "provider_id")
+        if model not in ("provider_id", "hub_id"):
+            self.problem(
+                f"{where}.model", "model is provider_id (the mapping's providerId) or hub_id"
+            )
+        return Provider(
+            name=name,
+            route=route,
+            headers=tuple(headers),
+            model=str(model),
+            doc=str(body.get("doc", "")),
         )
 
     def part(self, where: str, body: Any) -> Part:
@@ -661,12 +836,26 @@ class Loader:
         )
 
     def param(self, where: str, body: Any) -> Param:
-        known = ("name", "value", "param", "default", "optional", "secret", "computed", "doc")
+        known = (
+            "name",
+            "value",
+            "param",
+            "default",
+            "optional",
+            "secret",
+            "computed",
+            "doc",
+            "since",
+            "until",
+        )
         body = self.mapping(where, body, known)
+        since, until = self.era(where, body)
         wire = self.string(f"{where}.name", body.get("name"), required=True) or "?"
         has_value = "value" in body
         if has_value == ("param" in body):
             self.problem(where, "give either `value` or `param`")
+        if has_value and body.get("secret"):
+            self.problem(where, "a fixed value is in the spec, so it is no secret")
         name = str(body.get("param") or snake(wire))
         return Param(
             wire=wire,
@@ -675,6 +864,9 @@ class Loader:
             default=self.string(f"{where}.default", body.get("default")),
             optional=bool(body.get("optional")),
             secret=bool(body.get("secret")),
+            doc=str(body.get("doc") or body.get("computed") or ""),
+            since=since,
+            until=until,
         )
 
     # Cross-references, once everything is loaded.
@@ -692,18 +884,103 @@ class Loader:
                 for ref in type_refs(f.type):
                     if ref not in type_names:
                         self.problem(f"{record.name}.{f.wire}", f"unknown type {ref}")
-        streams = {s.name for s in spec.streams}
+        streams = {s.name: s for s in spec.streams}
+        for stream in spec.streams:
+            self.check_nested(stream, streams)
         for op in spec.operations:
             where = f"operations.{op.name}"
             if op.server not in spec.servers:
                 self.problem(f"{where}.server", f"unknown server {op.server!r}")
-            stream = op.response.get("stream")
-            if stream is not None and stream not in streams:
-                self.problem(f"{where}.response", f"unknown stream {stream!r}")
+            answer = op.response.get("stream")
+            if answer is not None and answer not in streams:
+                self.problem(f"{where}.response", f"unknown stream {answer!r}")
             for rtype in (op.response.get("type"), op.body_type, *(p.type for p in op.parts)):
                 if rtype is not None and rtype not in type_names:
                     self.problem(where, f"unknown type {rtype!r}")
             self.check_arguments(spec, op)
+            self.check_match(spec, op)
+        if spec.providers and not any("{route}" in op.path for op in spec.operations):
+            self.problem("providers", "no operation has a {route} path parameter to use them")
+
+    def check_nested(self, stream: Stream, streams: dict[str, Stream]) -> None:
+        inner_name = stream.nested
+        if inner_name is None:
+            return
+        where = f"streams.{stream.name}.dispatch.stream"
+        inner = streams.get(inner_name)
+        if inner is None:
+            self.problem(where, f"unknown stream {inner_name!r}")
+            return
+        if inner.framing != "ndjson" or inner.nested is not None:
+            self.problem(where, f"{inner_name} must be an ndjson stream: its events are JSON data")
+        inner_keys = {key for key, _ in inner.events}
+        for key, _ in stream.events:
+            if key in inner_keys:
+                self.problem(
+                    f"streams.{stream.name}.events.{key}", f"is also an event of {inner_name}"
+                )
+
+    def check_match(self, spec: Spec, op: Operation) -> None:
+        """``record.match``: method, path, query, body, or one query, header or body entry."""
+        secrets = {c.wire.lower() for c in spec.auth if c.where == "header"}
+        secrets |= {h.wire.lower() for h in op.headers if h.secret}
+        for i, name in enumerate(op.record_headers):
+            if name in secrets:
+                self.problem(
+                    f"operations.{op.name}.record.headers[{i}]",
+                    f"{name!r} carries a credential; a recording must not keep it",
+                )
+        where = f"operations.{op.name}.record.match"
+        types = {r.name: r for r in spec.types}
+        for entry in op.match_on:
+            head, _, rest = entry.partition(".")
+            if entry in ("method", "path", "query", "body"):
+                continue
+            if head == "query" and rest:
+                if rest not in {q.wire for q in op.query}:
+                    self.problem(where, f"{entry!r}: {op.name} has no query parameter {rest!r}")
+            elif head == "header" and rest:
+                if rest.lower() not in {h.wire.lower() for h in op.headers}:
+                    self.problem(where, f"{entry!r}: {op.name} has no header {rest!r}")
+                if rest.lower() in CREDENTIAL_HEADERS:
+                    self.problem(where, f"{entry!r} carries a credential")
+            elif head == "body" and rest:
+                self.check_body_path(where, entry, op, rest.split("."), types)
+            else:
+                self.problem(
+                    where,
+                    f"{entry!r}: write method, path, query, body, query.<name>, "
+                    "header.<name> or body.<path>",
+                )
+
+    def check_body_path(
+        self, where: str, entry: str, op: Operation, keys: list[str], types: dict[str, Record]
+    ) -> None:
+        record: Record | None
+        if op.encoding == "json":
+            record = types.get(op.body_type or "")
+        elif op.encoding == "multipart":
+            part = next((p for p in op.parts if p.wire == keys[0]), None)
+            if part is None:
+                self.problem(where, f"{entry!r}: {op.name} has no part {keys[0]!r}")
+                return
+            if part.kind != "json":
+                if len(keys) > 1:
+                    self.problem(where, f"{entry!r}: part {keys[0]!r} is not JSON")
+                return
+            record, keys = types.get(part.type or ""), keys[1:]
+        else:
+            self.problem(where, f"{entry!r}: {op.name} sends no body")
+            return
+        for key in keys:
+            if record is None:
+                return  # below `any` or a non-record type: not checked
+            f = next((f for f in record.fields if f.wire == key), None)
+            if f is None:
+                self.problem(where, f"{entry!r}: {record.name} has no field {key!r}")
+                return
+            refs = sorted(type_refs(f.type))
+            record = types.get(refs[0]) if len(refs) == 1 else None
 
     def check_arguments(self, spec: Spec, op: Operation) -> None:
         """Builder argument names: identifiers, distinct, not shadowing the builder's locals."""

@@ -391,6 +391,8 @@ class UnifiedRenderer:
         w("from typing import Any, Final, Protocol")
         w()
         w(f"from codec._generated import {spec.service} as wire")
+        if any(s.nested for s in spec.streams):
+            w("from codec.framing import ServerSentEvent")
         w("from codec.values import Unknown as WireUnknown")
         events = sorted(self.used | {"ServiceError"})
         w("from hfclient.events import (")
@@ -492,13 +494,22 @@ class UnifiedRenderer:
         w()
         w()
         w(f"def translate_{stream.name}(t: Hooks, event: object) -> list[Event]:")
-        docstring(
-            w,
-            f"The unified events of one decoded ``{stream.name}`` event. A wire object "
-            "that did not fit its record comes back as ``Unknown`` followed by what "
-            "could be saved of it; a dropped one (a heartbeat) as nothing.",
-            1,
-        )
+        if stream.nested is not None:
+            docstring(
+                w,
+                f"The unified events of one decoded ``{stream.name}`` event. Its own events "
+                f"go by its rules; the {stream.nested} events it carries, and what the inner "
+                f"decoder could not read, go to ``translate_{stream.nested}``.",
+                1,
+            )
+        else:
+            docstring(
+                w,
+                f"The unified events of one decoded ``{stream.name}`` event. A wire object "
+                "that did not fit its record comes back as ``Unknown`` followed by what "
+                "could be saved of it; a dropped one (a heartbeat) as nothing.",
+                1,
+            )
         w(f"translate = _{upper}.get(type(event))", 1)
         w("if translate is not None:", 1)
         w("return translate(t, event)", 2)
@@ -506,8 +517,17 @@ class UnifiedRenderer:
             w("if isinstance(event, wire.Done):", 1)
             w("t.end()", 2)
             w("return []", 2)
-        w("if not isinstance(event, WireUnknown):", 1)
-        w("return [Unknown(event)]", 2)
+        if stream.nested is not None:
+            # The outer decoder's Unknown holds the ServerSentEvent; the inner's a JSON value.
+            w(
+                "if not (isinstance(event, WireUnknown)"
+                " and isinstance(event.raw, ServerSentEvent)):",
+                1,
+            )
+            w(f"return translate_{stream.nested}(t, event)", 2)
+        else:
+            w("if not isinstance(event, WireUnknown):", 1)
+            w("return [Unknown(event)]", 2)
         w("d = wire_object(event.raw)", 1)
         w("if d is None:", 1)
         w("return [Unknown(event.raw, event.reason)]", 2)
