@@ -133,15 +133,15 @@ class RouterTranslator(RuleTranslator):
     def _delta(self, delta: wire.ChunkDelta) -> list[Event]:
         events: list[Event] = []
         # Providers name the field reasoning_content, reasoning or reasoning_text
-        # (§5.3); some send the same text under two of them. Type tests, not
-        # truth: UNSET's truth is a Python call, and most chunks have none.
-        fields = (delta.reasoning_content, delta.reasoning, delta.reasoning_text)
-        if type(fields[0]) is str or type(fields[1]) is str or type(fields[2]) is str:
-            given: list[str] = []
-            for reasoning in fields:
-                if isinstance(reasoning, str) and reasoning and reasoning not in given:
-                    given.append(reasoning)
-                    events.append(ReasoningDelta(reasoning))
+        # (§5.3); some send the same text under two of them: given once. (Type
+        # tests, not truth: UNSET's truth is a Python call.)
+        first, second, third = delta.reasoning_content, delta.reasoning, delta.reasoning_text
+        if type(first) is str and first:
+            events.append(ReasoningDelta(first))
+        if type(second) is str and second and second != first:
+            events.append(ReasoningDelta(second))
+        if type(third) is str and third and third != first and third != second:
+            events.append(ReasoningDelta(third))
         content = delta.content
         if type(content) is list:
             content = "".join(
