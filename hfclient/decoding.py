@@ -7,6 +7,7 @@ HTTP client, a proxy, a log) and want :mod:`hfclient.events` out of them.
 from __future__ import annotations
 
 from collections.abc import AsyncIterable, AsyncIterator, Callable, Iterable, Iterator
+from functools import partial
 from typing import Any, Final, Literal, Protocol, TypeAlias
 
 from codec._generated import hailuo, huggingchat, router
@@ -60,6 +61,11 @@ _STREAMS: Final[dict[str, tuple[StreamInfo, Callable[[Any], object], Callable[[]
         huggingchat.STREAMS["message_updates"],
         huggingchat.decode_message_updates,
         HuggingChatTranslator,
+    ),
+    "generation_updates": (
+        huggingchat.STREAMS["generation_updates"],
+        huggingchat.decode_generation_updates,
+        partial(HuggingChatTranslator, stream="generation_updates"),
     ),
     "chat_completion_chunks": (
         router.STREAMS["chat_completion_chunks"],

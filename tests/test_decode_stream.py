@@ -336,3 +336,39 @@ def test_a_stream_and_a_service_are_not_both_given() -> None:
         StreamDecoder("router", stream="chat_events")
     with pytest.raises(ValueError, match="unknown stream 'nope'"):
         StreamDecoder(stream="nope")
+
+
+def _reattach_body(updates: list[bytes], status: str) -> bytes:
+    # The 2026 re-attach stream (GET /conversation/{id}/stream): each update an SSE event.
+    body = b": heartbeat\n\n"
+    for seq, update in enumerate(updates):
+        body += b"id: %d\nevent: update\ndata: %s\n\n" % (seq, update)
+    return body + b'event: end\ndata: {"status": "%s"}\n\n' % status.encode()
+
+
+def test_the_reattach_stream_gives_what_the_post_stream_gives() -> None:
+    lines = [line for line in BODIES["huggingchat-2026"].split(b"\n") if line.strip()]
+    expected = events_of("huggingchat-2026")
+    body = _reattach_body(lines, "completed")
+    for chunks in ([body], bytewise(body)):
+        decoder = StreamDecoder(stream="generation_updates")
+        got = [e for chunk in chunks for e in decoder.feed(chunk)] + decoder.close()
+        assert got == expected
+
+
+@given(st.lists(st.integers(0, 4000), max_size=6))
+def test_the_reattach_stream_cut_anywhere(points: list[int]) -> None:
+    lines = [line for line in BODIES["huggingchat-2026"].split(b"\n") if line.strip()]
+    body = _reattach_body(lines, "completed")
+    decoder = StreamDecoder(stream="generation_updates")
+    got = [e for chunk in cut(body, points) for e in decoder.feed(chunk)] + decoder.close()
+    assert got == events_of("huggingchat-2026")
+
+
+def test_a_reattach_to_a_gone_generation_is_an_error() -> None:
+    decoder = StreamDecoder(stream="generation_updates")
+    events = decoder.feed(_reattach_body([], "gone")) + decoder.close()
+    assert len(events) == 1
+    error = events[0]
+    assert isinstance(error, ServiceError)
+    assert error.kind == "gone"

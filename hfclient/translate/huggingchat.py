@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable
+from typing import Literal
 
 from codec import huggingchat as wire
 from codec.values import UNSET
@@ -27,7 +28,9 @@ from hfclient.events import (
 )
 from hfclient.translate._base import RuleTranslator
 from hfclient.translate._generated.huggingchat import (
+    dispatch_generation_updates,
     dispatch_message_updates,
+    translate_generation_updates,
     translate_message_updates,
 )
 from hfclient.translate._rules import text
@@ -39,14 +42,24 @@ __all__ = ["HuggingChatTranslator"]
 class HuggingChatTranslator(RuleTranslator):
     """Translates one answer stream; complete at ``finalAnswer`` or a ``status: error``.
 
+    ``stream`` is ``message_updates`` (the answer to a POST) or
+    ``generation_updates`` (re-attaching to a running generation, 2026).
     ``file_url`` builds the download URL of a generated file from its sha
     (the client knows the conversation); without it ``File.url`` is None.
     ``Finished`` comes at the end of the body, after any late title
     (§3.3 rule 5), so it is always the last event.
     """
 
-    def __init__(self, *, file_url: Callable[[str], str] | None = None) -> None:
-        super().__init__(dispatch_message_updates, translate_message_updates)
+    def __init__(
+        self,
+        *,
+        file_url: Callable[[str], str] | None = None,
+        stream: Literal["message_updates", "generation_updates"] = "message_updates",
+    ) -> None:
+        if stream == "generation_updates":  # the 2026 re-attach stream: SSE around updates
+            super().__init__(dispatch_generation_updates, translate_generation_updates)
+        else:
+            super().__init__(dispatch_message_updates, translate_message_updates)
         self._file_url = file_url
         self._think = ThinkSplitter()
         self._final: wire.FinalAnswer | None = None

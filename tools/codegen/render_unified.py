@@ -487,6 +487,8 @@ class UnifiedRenderer:
             1,
         )
         w("return {", 1)
+        if stream.nested is not None:
+            w(f"**dispatch_{stream.nested}(t),  # the events it carries", 2)
         for cls, fn in names:
             hook = self.lone_hooks.get(cls)
             w(f"wire.{cls}: t.{hook}," if hook else f"wire.{cls}: partial(_{fn}, t),", 2)

@@ -427,6 +427,7 @@ def dispatch_generation_updates(t: Hooks) -> dict[type, Callable[[Any], list[Eve
     go to ``translate_generation_updates``.
     """
     return {
+        **dispatch_message_updates(t),  # the events it carries
         wire.GenerationEnd: partial(_generation_end, t),
     }
 
