@@ -11,6 +11,7 @@ from hfclient.client import Hailuo, HuggingChat, InferenceProviders
 from hfclient.completion import Completion
 from hfclient.decoding import StreamDecoder, adecode_stream, decode_stream
 from hfclient.sync import SyncClient
+from hfclient.timeouts import Timeout
 
 __all__ = [
     "Completion",
@@ -19,6 +20,7 @@ __all__ = [
     "InferenceProviders",
     "StreamDecoder",
     "SyncClient",
+    "Timeout",
     "__version__",
     "adecode_stream",
     "decode_stream",
