@@ -31,6 +31,7 @@ __all__ = [
     "NotFoundError",
     "OverloadedError",
     "PaymentRequiredError",
+    "PoolTimeout",
     "ProviderAttempt",
     "ProxyError",
     "RateLimitError",
@@ -222,6 +223,14 @@ class ProxyError(ConnectError):
 
 class TransportTimeout(TransportError, TimeoutError):
     """A connect, read or total deadline passed (also a builtin ``TimeoutError``)."""
+
+
+class PoolTimeout(TransportTimeout):
+    """No pooled connection came free within ``Timeout.pool``: the pool is at its limit.
+
+    Nothing was sent. The message names the origin, how many connections are
+    in use and which limit to raise.
+    """
 
 
 class ReadError(TransportError):
