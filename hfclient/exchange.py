@@ -12,6 +12,7 @@ from typing import Protocol, TypeAlias
 import attrs
 
 from codec.http import HttpRequest, first_header
+from hfclient.timeouts import Timeout
 
 __all__ = ["BodyChunk", "BodyEnded", "ResponseEvent", "ResponseStarted", "Transport"]
 
@@ -55,11 +56,18 @@ class Transport(Protocol):
     Transport failures raise :class:`hfclient.errors.TransportError`
     subclasses; a body cut short raises :class:`~hfclient.errors.ReadError`
     after the chunks that did arrive. Leaving the iterator early (``aclose``
-    or cancellation) closes or releases the connection.
+    or cancellation) closes or releases the connection. Errors of ``open``
+    name the request's URL (secret query values masked) and ``host:port``.
     """
 
-    def open(self, request: HttpRequest) -> AsyncIterator[ResponseEvent]:
-        """Send ``request``; yield its response's events in order."""
+    def open(
+        self, request: HttpRequest, *, timeout: Timeout | None = None
+    ) -> AsyncIterator[ResponseEvent]:
+        """Send ``request``; yield its response's events in order.
+
+        ``timeout`` replaces the transport's own :class:`~hfclient.timeouts.Timeout`
+        for this exchange only; ``None`` keeps the transport's.
+        """
         ...
 
     async def aclose(self) -> None:

@@ -27,6 +27,8 @@ class H11Connection:
 
     ``phases`` name what a failure is (write, read): a proxy handshake passes
     ``(Phase.PROXY, Phase.PROXY)`` so its failures become ``ProxyError``.
+    ``url`` is the URL of the exchange in progress (as ``shown_url`` shows it),
+    named by its errors; the transport sets it for each request it sends.
     """
 
     def __init__(
@@ -35,9 +37,11 @@ class H11Connection:
         peer: Origin,
         *,
         phases: tuple[Phase, Phase] = (Phase.WRITE, Phase.READ),
+        url: str | None = None,
     ) -> None:
         self.stream = stream
         self.peer = peer
+        self.url = url
         #: Whether any byte of the current response arrived: a reused connection that fails
         #: before that was most likely closed by the server while idle, and is safe to retry.
         self.received_any = False
@@ -55,7 +59,7 @@ class H11Connection:
     ) -> None:
         """Send a whole request; ``headers`` must already say how long ``body`` is."""
         self.received_any = False
-        with translated(self._write_phase, self.peer):
+        with translated(self._write_phase, self.peer, self.url):
             request = _request(method, target, headers)
             if request is None:
                 raise LocalProtocolError(
@@ -76,7 +80,7 @@ class H11Connection:
             if isinstance(event, h11.Response):
                 return event
             if not isinstance(event, h11.InformationalResponse):
-                with translated(self._read_phase, self.peer):
+                with translated(self._read_phase, self.peer, self.url):
                     raise h11.RemoteProtocolError(f"unexpected {type(event).__name__}")
 
     async def read_body(self, timeout: float | None) -> bytes | None:
@@ -86,7 +90,7 @@ class H11Connection:
             return bytes(event.data)
         if isinstance(event, h11.EndOfMessage):
             return None
-        with translated(self._read_phase, self.peer):
+        with translated(self._read_phase, self.peer, self.url):
             raise h11.RemoteProtocolError(f"unexpected {type(event).__name__}")
 
     def unread(self) -> bytes:
@@ -109,7 +113,7 @@ class H11Connection:
         await anyio.aclose_forcefully(self.stream)
 
     async def _next_event(self, timeout: float | None) -> h11.Event:
-        with translated(self._read_phase, self.peer):
+        with translated(self._read_phase, self.peer, self.url):
             while True:
                 event = self._parse()
                 if isinstance(event, h11.Event):

@@ -2,7 +2,8 @@
 
 Every socket, TLS, anyio, h11 and zlib call of the transport runs inside
 :func:`translated`, so no bare backend exception reaches a caller. Messages
-name the peer as ``host:port`` and never a header value.
+name the request's URL as :func:`~._origin.shown_url` shows it (secret query
+values masked) and the peer as ``host:port``, and never a header value.
 """
 
 from __future__ import annotations
@@ -35,17 +36,18 @@ __all__ = ["Phase", "translated"]
 class Phase(enum.Enum):
     """What the transport was doing when a backend call failed: it picks the error class."""
 
-    CONNECT = "connect"  # a pool slot, DNS, TCP, TLS handshake
+    CONNECT = "connect"  # DNS, TCP, TLS handshake
     PROXY = "proxy"  # reaching the proxy, the CONNECT handshake
     WRITE = "write"  # sending the request
     READ = "read"  # reading the response, decoding its body
 
 
-_VERBS: Final = {
-    Phase.CONNECT: "connecting to",
-    Phase.PROXY: "talking to proxy",
-    Phase.WRITE: "sending the request to",
-    Phase.READ: "reading the response from",
+# What was being done, with the request's URL when known ({url}) and the peer ({peer}).
+_SUBJECTS: Final = {
+    Phase.CONNECT: ("connecting to {url} ({peer})", "connecting to {peer}"),
+    Phase.PROXY: ("talking to proxy {peer} for {url}", "talking to proxy {peer}"),
+    Phase.WRITE: ("sending the request to {url} ({peer})", "sending the request to {peer}"),
+    Phase.READ: ("reading the response from {url} ({peer})", "reading the response from {peer}"),
 }
 
 _Kinds: TypeAlias = type[BaseException] | tuple[type[BaseException], ...]
@@ -77,33 +79,41 @@ _TABLE: Final[tuple[tuple[_Kinds, _Errors, dict[Phase, _Errors]], ...]] = (
 _BACKEND_ERRORS: Final = (TimeoutError, h11.ProtocolError, zlib.error, *_IO_ERRORS, UnicodeError)
 
 
+def _subject(phase: Phase, peer: Origin, url: str | None) -> str:
+    """What the transport was doing, for an error message: ``connecting to URL (host:port)``."""
+    with_url, without = _SUBJECTS[phase]
+    return with_url.format(url=url, peer=peer) if url else without.format(peer=peer)
+
+
 @contextmanager
-def translated(phase: Phase, peer: Origin) -> Iterator[None]:
-    """Run a block whose backend exceptions become the hfclient error the table names."""
+def translated(phase: Phase, peer: Origin, url: str | None = None) -> Iterator[None]:
+    """Run a block whose backend exceptions become the hfclient error the table names.
+
+    ``url`` is the request's URL as :func:`~._origin.shown_url` shows it.
+    """
     try:
         yield
     except HfClientError:
         raise
     except _BACKEND_ERRORS as exc:
-        error = _translate(exc, phase, peer)
+        error = _translate(exc, _subject(phase, peer, url), phase, str(peer))
         # h11 may quote what it refused, e.g. a header value that is a credential.
         if isinstance(exc, h11.LocalProtocolError):
             raise error from None
         raise error from exc
 
 
-def _translate(exc: BaseException, phase: Phase, peer: Origin) -> HfClientError:
+def _translate(exc: BaseException, doing: str, phase: Phase, peer: str) -> HfClientError:
     error_class = next(
         by_phase.get(phase, usual) for kinds, usual, by_phase in _TABLE if isinstance(exc, kinds)
     )
-    verb = _VERBS[phase]
     if isinstance(exc, TimeoutError):
-        return error_class(f"{verb} {peer} timed out")
+        return error_class(f"{doing} timed out")
     if isinstance(exc, h11.LocalProtocolError):
         return error_class(
             f"the request for {peer} is not valid HTTP/1.1 (a header name or value?)"
         )
-    return error_class(f"{verb} {peer} failed: {_describe(exc)}")
+    return error_class(f"{doing} failed: {_describe(exc)}")
 
 
 def _describe(exc: BaseException) -> str:

@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 from typing import Final
-from urllib.parse import quote, urlsplit
+from urllib.parse import quote, urlsplit, urlunsplit
 
 import attrs
 
+from codec.http import HttpRequest
 from hfclient.errors import ConnectError
 
-__all__ = ["DEFAULT_PORTS", "Origin", "split_url"]
+__all__ = ["DEFAULT_PORTS", "Origin", "described", "shown_url", "split_url"]
 
 DEFAULT_PORTS: Final = {"http": 80, "https": 443}
 
@@ -72,3 +73,16 @@ def split_url(url: str) -> tuple[Origin, str]:
     target = (parts.path or "/") + (f"?{parts.query}" if parts.query else "")
     target = quote(target, safe=_TARGET_SAFE)
     return Origin(scheme, parts.hostname, port or DEFAULT_PORTS[scheme]), target
+
+
+def shown_url(request: HttpRequest) -> str:
+    """The request's URL as error messages name it: secret query values masked, no
+    ``user:password@`` (never sent anyway) and no fragment."""
+    parts = urlsplit(request.redacted_url())
+    netloc = parts.netloc.rpartition("@")[2]
+    return urlunsplit((parts.scheme, netloc, parts.path, parts.query, ""))
+
+
+def described(origin: Origin, url: str | None) -> str:
+    """How an error names an exchange: ``URL (host:port)``, or ``host:port`` with no URL."""
+    return f"{url} ({origin})" if url else str(origin)

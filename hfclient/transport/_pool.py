@@ -12,9 +12,9 @@ from typing import Generic, Protocol, TypeVar
 
 import anyio
 
-from hfclient.errors import ConnectError
+from hfclient.errors import ConnectError, PoolTimeout
 
-from ._origin import Origin
+from ._origin import Origin, described
 
 __all__ = ["ConnectionPool", "PooledConnection"]
 
@@ -36,11 +36,12 @@ class ConnectionPool(Generic[ConnT]):
     At most ``per_origin`` connections per origin and ``total`` in all are open
     (idle or in use). When the total is reached, the oldest idle connection of
     another origin is closed to make room; otherwise ``checkout`` waits until
-    a connection comes back. Idle ones are reused newest first: the oldest
-    are the likeliest to have been closed by the server.
+    a connection comes back, for as long as it is told. Idle ones are reused
+    newest first: the oldest are the likeliest to have been closed by the server.
     """
 
     def __init__(self, *, per_origin: int, total: int) -> None:
+        self._per_origin_limit = per_origin  # as given, to name the limit that was reached
         self._per_origin = min(per_origin, total)
         self._total_limit = total
         self._idle: dict[Origin, list[ConnT]] = {}
@@ -50,16 +51,28 @@ class ConnectionPool(Generic[ConnT]):
         self._closed = False
 
     async def checkout(
-        self, origin: Origin, connect: Callable[[], Awaitable[ConnT]], *, reuse: bool = True
+        self,
+        origin: Origin,
+        connect: Callable[[], Awaitable[ConnT]],
+        *,
+        reuse: bool = True,
+        wait: float | None = None,
+        url: str | None = None,
     ) -> tuple[ConnT, bool]:
         """A connection to ``origin`` and whether it was reused (idle in the pool).
 
         ``connect`` opens a new one when no idle connection is taken (or
-        ``reuse`` is false); its failure gives the room back.
+        ``reuse`` is false); its failure gives the room back. At the limits,
+        waits ``wait`` seconds at most (``None``: no limit) for room, then
+        raises :class:`~hfclient.errors.PoolTimeout` naming ``url`` (the
+        request's, as shown in errors) and the limit reached.
         """
+        end = None if wait is None else anyio.current_time() + wait
         while True:
             if self._closed:
-                raise ConnectError(f"the transport is closed; cannot connect to {origin}")
+                raise ConnectError(
+                    f"the transport is closed; cannot connect to {described(origin, url)}"
+                )
             idle = self._idle.get(origin)
             if reuse and idle:
                 return idle.pop(), True
@@ -70,7 +83,11 @@ class ConnectionPool(Generic[ConnT]):
                 break
             if self._changed is None:
                 self._changed = anyio.Event()
-            await self._changed.wait()
+            left = None if end is None else end - anyio.current_time()
+            with anyio.move_on_after(left) as waited:
+                await self._changed.wait()
+            if waited.cancelled_caught and wait is not None:
+                raise self._timed_out(origin, wait, url)
         try:
             return await connect(), False
         except BaseException:
@@ -106,6 +123,18 @@ class ConnectionPool(Generic[ConnT]):
         self._notify()
         for conn in victims:
             await _close(conn)
+
+    def _timed_out(self, origin: Origin, wait: float, url: str | None) -> PoolTimeout:
+        # Which limit kept the request waiting, so the message says which one to raise.
+        for_url = f" for {url}" if url else ""
+        if self._open[origin] >= self._per_origin_limit:
+            busy = self._open[origin] - len(self._idle.get(origin, ()))
+            usage = f"{busy} in use; raise max_connections_per_origin"
+        else:
+            usage = f"{self._total} open in all; raise max_connections"
+        return PoolTimeout(
+            f"no free connection to {origin.url} within {wait:g} s{for_url} ({usage})"
+        )
 
     def _reserve(self, origin: Origin) -> tuple[bool, ConnT | None]:
         # Count one more connection to origin if the limits allow, evicting one idle

@@ -19,7 +19,7 @@ from hfclient.errors import ProxyError
 
 from ._connection import H11Connection
 from ._errors import Phase
-from ._origin import Origin
+from ._origin import Origin, described
 
 __all__ = ["Proxy", "ProxyRoutes", "ProxySetting", "open_tunnel"]
 
@@ -122,14 +122,18 @@ def _matches(entry: str, origin: Origin) -> bool:
     return origin.host == host or origin.host.endswith("." + host)
 
 
-async def open_tunnel(stream: ByteStream, proxy: Proxy, origin: Origin) -> None:
+async def open_tunnel(
+    stream: ByteStream, proxy: Proxy, origin: Origin, url: str | None = None
+) -> None:
     """Ask the proxy ``stream`` is connected to for a CONNECT tunnel to ``origin``.
 
     On return the stream carries the tunnel. A refusal raises
     :class:`~hfclient.errors.ProxyError` with the proxy's status, never the
-    credentials. The caller's connect timeout bounds the whole handshake.
+    credentials; errors name ``url``, the request's URL as ``shown_url`` shows it.
+    The caller's connect timeout bounds the whole handshake.
     """
-    handshake = H11Connection(stream, proxy.address, phases=(Phase.PROXY, Phase.PROXY))
+    handshake = H11Connection(stream, proxy.address, phases=(Phase.PROXY, Phase.PROXY), url=url)
+    wanted = described(origin, url)
     headers = [("Host", origin.address)]
     if proxy.authorization is not None:
         headers.append(("Proxy-Authorization", proxy.authorization))
@@ -138,9 +142,9 @@ async def open_tunnel(stream: ByteStream, proxy: Proxy, origin: Origin) -> None:
     if not 200 <= response.status_code < 300:
         reason = response.reason.decode("latin-1")
         raise ProxyError(
-            f"proxy {proxy.address} refused CONNECT to {origin}: {response.status_code} {reason}",
+            f"proxy {proxy.address} refused CONNECT to {wanted}: {response.status_code} {reason}",
             status=response.status_code,
         )
     # The server speaks only after the client's TLS hello, so early bytes mean a confused proxy.
     if handshake.unread():
-        raise ProxyError(f"proxy {proxy.address} sent data before the tunnel to {origin} was used")
+        raise ProxyError(f"proxy {proxy.address} sent data before the tunnel to {wanted} was used")

@@ -10,9 +10,10 @@ reuse; leaving early, an error or a cancellation closes it instead.
 
 from __future__ import annotations
 
+import os
 import ssl
 from collections.abc import AsyncIterator
-from typing import Final
+from typing import Final, TypeAlias
 
 import anyio
 import attrs
@@ -25,16 +26,17 @@ from hfclient._closing import AsyncClosing
 from hfclient._version import __version__
 from hfclient.errors import RemoteProtocolError, TransportError, TransportTimeout
 from hfclient.exchange import BodyChunk, BodyEnded, ResponseEvent, ResponseStarted
+from hfclient.timeouts import DEFAULT_TIMEOUT, Timeout, TimeoutSetting, as_timeout
 from hfclient.transport._deadline import Deadline
 
 from ._connection import H11Connection
 from ._decoding import ACCEPT_ENCODING, decoder_for
 from ._errors import Phase, translated
-from ._origin import Origin, split_url
+from ._origin import Origin, shown_url, split_url
 from ._pool import ConnectionPool
 from ._proxy import Proxy, ProxyRoutes, ProxySetting, open_tunnel
 
-__all__ = ["DEFAULT_USER_AGENT", "AnyioH11Transport", "OriginStats"]
+__all__ = ["DEFAULT_USER_AGENT", "AnyioH11Transport", "OriginStats", "VerifySetting"]
 
 DEFAULT_USER_AGENT: Final = f"hfclient/{__version__}"
 
@@ -42,6 +44,10 @@ DEFAULT_USER_AGENT: Final = f"hfclient/{__version__}"
 _FRAMING_HEADERS: Final = frozenset({"content-length", "transfer-encoding"})
 # Methods whose empty body is still announced (servers may answer 411 otherwise).
 _BODY_METHODS: Final = frozenset({"POST", "PUT", "PATCH"})
+
+VerifySetting: TypeAlias = bool | str | os.PathLike[str] | ssl.SSLContext
+"""What ``verify=`` takes: ``True`` (the system trust store), a CA bundle path,
+``False`` (no verification) or an ``ssl.SSLContext`` used as it is."""
 
 
 @attrs.frozen(slots=True)
@@ -57,53 +63,65 @@ class AnyioH11Transport(AsyncClosing):
 
     Arguments (all keyword-only):
 
-    - ``ssl_context``: verifies servers; default ``ssl.create_default_context()``
-      (system trust store, hostname checking and SNI on).
+    - ``verify``: how servers are verified. ``True`` (default): against the
+      system trust store, hostnames checked; a path (``str`` or ``os.PathLike``):
+      against the CA certificates of that PEM file only, hostnames checked;
+      ``False``: not at all (never with real credentials); an ``ssl.SSLContext``:
+      used as it is. The context is made when the first https origin is
+      connected, so a transport used only for http:// never loads a trust store.
     - ``proxy``: ``"env"`` (default) takes the proxy from ``HTTPS_PROXY`` /
       ``HTTP_PROXY`` and honours ``NO_PROXY``, read once when the transport is
       made; a URL ``http://[user:password@]host:port`` sends every request through
       that proxy; ``None`` never uses one. Only http:// proxies; https targets
       go through a CONNECT tunnel, http ones as absolute-form requests.
-    - ``connect_timeout``: seconds to get a connection: waiting for a free pool
-      slot, DNS, TCP, proxy CONNECT and TLS together.
-    - ``read_timeout``: seconds any single read (or write) of the exchange may wait.
-    - ``total_timeout``: seconds for the whole exchange, from ``open`` to ``BodyEnded``.
-      Any timeout may be ``None`` (no limit); each raises ``TransportTimeout``.
+    - ``timeout``: a :class:`~hfclient.timeouts.Timeout`, or a number of seconds
+      for its ``connect``, ``read`` and ``pool`` at once, or ``None`` for no limit;
+      default :data:`~hfclient.timeouts.DEFAULT_TIMEOUT`. ``pool`` bounds the wait
+      for a free connection when the pool is at its limits (``PoolTimeout``);
+      ``connect`` then bounds DNS, TCP, the proxy's CONNECT and TLS together;
+      ``read`` any single read or write; ``total`` the whole exchange, from
+      ``open`` to ``BodyEnded``. Each raises ``TransportTimeout``. ``open(...,
+      timeout=)`` replaces it for one exchange.
     - ``max_connections_per_origin`` and ``max_connections``: how many connections
-      may be open (idle or in use) per (scheme, host, port), and in all.
+      may be open (idle or in use) per (scheme, host, port), and in all; 100 each,
+      so one transport carries 100 concurrent streams to one origin.
     - ``user_agent``: sent when the request has no ``User-Agent`` of its own.
+
+    Errors name the request's URL (secret query values masked) and ``host:port``.
+    One transport is safe to share between tasks of one event loop.
     """
 
     def __init__(
         self,
         *,
-        ssl_context: ssl.SSLContext | None = None,
+        verify: VerifySetting = True,
         proxy: ProxySetting = "env",
-        connect_timeout: float | None = 10.0,
-        read_timeout: float | None = 60.0,
-        total_timeout: float | None = None,
-        max_connections_per_origin: int = 10,
+        timeout: TimeoutSetting = DEFAULT_TIMEOUT,
+        max_connections_per_origin: int = 100,
         max_connections: int = 100,
         user_agent: str = DEFAULT_USER_AGENT,
     ) -> None:
         if max_connections_per_origin < 1 or max_connections < 1:
             raise ValueError("connection limits must be at least 1")
-        self._ssl_context = ssl_context or ssl.create_default_context()
+        self._verify = _checked_verify(verify)
+        self._ssl_context: ssl.SSLContext | None = None  # made on the first https connect
         self._proxies = ProxyRoutes(proxy)
-        self._connect_timeout = connect_timeout
-        self._read_timeout = read_timeout
-        self._total_timeout = total_timeout
+        self._timeout = as_timeout(timeout)
         self._user_agent = user_agent
         self._pool: ConnectionPool[H11Connection] = ConnectionPool(
             per_origin=max_connections_per_origin, total=max_connections
         )
 
-    async def open(self, request: HttpRequest) -> AsyncIterator[ResponseEvent]:
+    async def open(
+        self, request: HttpRequest, *, timeout: Timeout | None = None
+    ) -> AsyncIterator[ResponseEvent]:
         """Send ``request``; yield its response's events as they arrive.
 
+        ``timeout`` replaces the transport's own for this exchange (``None``: keep it).
         Raises :class:`~hfclient.errors.TransportError` subclasses for
         connection failures (``ConnectError``, ``ProxyError``), timeouts
-        (``TransportTimeout``) and broken connections (``WriteError``,
+        (``TransportTimeout``; ``PoolTimeout`` when no pooled connection came
+        free in time) and broken connections (``WriteError``,
         ``ReadError``: a body cut short comes after the chunks that did arrive);
         :class:`~hfclient.errors.RemoteProtocolError` for a response that is not
         valid HTTP/1.1 or a body whose gzip/deflate coding is corrupt; and
@@ -112,11 +130,13 @@ class AnyioH11Transport(AsyncClosing):
         """
         origin, target = split_url(request.url)
         proxy = self._proxies.for_origin(origin)
-        deadline = Deadline(self._total_timeout)
+        limits = self._timeout if timeout is None else timeout
+        exchange = _Exchange(origin, proxy, shown_url(request), limits, Deadline(limits.total))
         if proxy is not None and origin.scheme == "http":
             target = f"http://{origin.authority}{target}"  # absolute form, for the proxy to forward
         headers = self._headers(request, origin, proxy)
-        conn, response = await self._start(origin, proxy, deadline, request, target, headers)
+        conn, response = await self._start(exchange, request, target, headers)
+        cap = exchange.deadline.cap
         done = False
         try:
             yield ResponseStarted(
@@ -128,12 +148,12 @@ class AnyioH11Transport(AsyncClosing):
                 reason=response.reason.decode("latin-1"),
             )
             decoder = decoder_for(_header(response.headers.raw_items(), b"content-encoding"))
-            while (data := await conn.read_body(deadline.cap(self._read_timeout))) is not None:
-                with translated(Phase.READ, origin):
+            while (data := await conn.read_body(cap(limits.read))) is not None:
+                with translated(Phase.READ, origin, exchange.url):
                     chunk = decoder.decode(data)
                 if chunk:
                     yield BodyChunk(chunk)
-            with translated(Phase.READ, origin):
+            with translated(Phase.READ, origin, exchange.url):
                 tail = decoder.flush()
             if tail:
                 yield BodyChunk(tail)
@@ -157,8 +177,7 @@ class AnyioH11Transport(AsyncClosing):
         await self._pool.aclose()
 
     def __repr__(self) -> str:
-        timeouts = (self._connect_timeout, self._read_timeout, self._total_timeout)
-        return f"AnyioH11Transport(proxies={self._proxies!r}, timeouts={timeouts})"
+        return f"AnyioH11Transport(proxies={self._proxies!r}, timeout={self._timeout!r})"
 
     def _headers(
         self, request: HttpRequest, origin: Origin, proxy: Proxy | None
@@ -177,9 +196,7 @@ class AnyioH11Transport(AsyncClosing):
 
     async def _start(
         self,
-        origin: Origin,
-        proxy: Proxy | None,
-        deadline: Deadline,
+        exchange: _Exchange,
         request: HttpRequest,
         target: str,
         headers: list[tuple[str, str]],
@@ -187,54 +204,113 @@ class AnyioH11Transport(AsyncClosing):
         # Send and read the response head; retry once, on a new connection, when a reused one
         # fails before any response byte: the server most likely closed it while it sat idle.
         retried = False
+        read_timeout = exchange.limits.read
         while True:
-            conn, reused = await self._checkout(origin, proxy, deadline, fresh=retried)
+            conn, reused = await self._checkout(exchange, fresh=retried)
+            conn.url = exchange.url
             try:
                 await conn.send(
-                    request.method, target, headers, request.body, deadline.cap(self._read_timeout)
+                    request.method,
+                    target,
+                    headers,
+                    request.body,
+                    exchange.deadline.cap(read_timeout),
                 )
-                return conn, await conn.read_response(deadline.cap(self._read_timeout))
+                return conn, await conn.read_response(exchange.deadline.cap(read_timeout))
             except BaseException as exc:
-                await self._pool.checkin(origin, conn, reusable=False)
+                await self._pool.checkin(exchange.origin, conn, reusable=False)
                 if retried or not reused or conn.received_any or not _stale(exc):
                     raise
                 retried = True
 
-    async def _checkout(
-        self, origin: Origin, proxy: Proxy | None, deadline: Deadline, *, fresh: bool
-    ) -> tuple[H11Connection, bool]:
+    async def _checkout(self, exchange: _Exchange, *, fresh: bool) -> tuple[H11Connection, bool]:
+        # Two phases, two timeouts: waiting for room in the pool (PoolTimeout, raised by the
+        # pool), then connecting, which alone runs under the connect timeout.
+        origin, deadline = exchange.origin, exchange.deadline
+
         async def connect() -> H11Connection:
-            return H11Connection(await self._connect(origin, proxy), origin)
+            with (
+                translated(Phase.CONNECT, origin, exchange.url),
+                anyio.fail_after(deadline.cap(exchange.limits.connect)),
+            ):
+                return H11Connection(await self._connect(exchange), origin)
 
-        with (
-            translated(Phase.CONNECT, origin),
-            anyio.fail_after(deadline.cap(self._connect_timeout)),
-        ):
-            return await self._pool.checkout(origin, connect, reuse=not fresh)
+        return await self._pool.checkout(
+            origin,
+            connect,
+            reuse=not fresh,
+            wait=deadline.cap(exchange.limits.pool),
+            url=exchange.url,
+        )
 
-    async def _connect(self, origin: Origin, proxy: Proxy | None) -> ByteStream:
-        # Runs under the connect timeout and translated(CONNECT): errors name the origin.
+    async def _connect(self, exchange: _Exchange) -> ByteStream:
+        # Runs under the connect timeout and translated(CONNECT): errors name the URL.
+        origin, proxy = exchange.origin, exchange.proxy
         stream: ByteStream
         if proxy is None:
             stream = await anyio.connect_tcp(origin.host, origin.port)
         else:
-            with translated(Phase.PROXY, proxy.address):
+            with translated(Phase.PROXY, proxy.address, exchange.url):
                 stream = await anyio.connect_tcp(proxy.address.host, proxy.address.port)
         try:
             if proxy is not None and origin.scheme == "https":
-                await open_tunnel(stream, proxy, origin)
+                await open_tunnel(stream, proxy, origin, exchange.url)
             if origin.scheme == "https":
                 # HTTP frames its own bodies, so a peer closing without close_notify is no error.
                 stream = await TLSStream.wrap(
                     stream,
                     hostname=origin.host,
-                    ssl_context=self._ssl_context,
+                    ssl_context=self._tls_context(),
                     standard_compatible=False,
                 )
         except BaseException:
             await anyio.aclose_forcefully(stream)
             raise
         return stream
+
+    def _tls_context(self) -> ssl.SSLContext:
+        # Made once, on the first https connect: loading a trust store takes a while.
+        if self._ssl_context is None:
+            self._ssl_context = _context_for(self._verify)
+        return self._ssl_context
+
+
+@attrs.frozen(slots=True)
+class _Exchange:
+    """What one ``open`` needs all along: where it goes, how it is named, its time limits."""
+
+    origin: Origin
+    proxy: Proxy | None
+    url: str  # as errors show it: shown_url(request)
+    limits: Timeout
+    deadline: Deadline
+
+
+def _checked_verify(verify: VerifySetting) -> bool | str | ssl.SSLContext:
+    # Checked now, loaded later: a typo in a CA path should fail where it was written.
+    if isinstance(verify, bool | ssl.SSLContext):
+        return verify
+    if isinstance(verify, str | os.PathLike):
+        path = os.fspath(verify)
+        if not os.path.isfile(path):
+            raise FileNotFoundError(f"verify: no CA bundle file at {path!r}")
+        return path
+    raise TypeError(
+        f"verify is True, False, a CA bundle path or an ssl.SSLContext, not {type(verify).__name__}"
+    )
+
+
+def _context_for(verify: bool | str | ssl.SSLContext) -> ssl.SSLContext:
+    if isinstance(verify, ssl.SSLContext):
+        return verify
+    if verify is False:
+        context = ssl.create_default_context()
+        context.check_hostname = False
+        context.verify_mode = ssl.CERT_NONE
+        return context
+    if verify is True:
+        return ssl.create_default_context()
+    return ssl.create_default_context(cafile=verify)
 
 
 def _stale(exc: BaseException) -> bool:

@@ -24,7 +24,14 @@ What curl_cffi (0.11 to 0.16) does that this module works around or inherits:
   the transfer stops and its connection is closed.
 - Its streaming timeout is a whole-second low-speed limit; the read and total
   timeouts here are anyio deadlines around each wait instead. curl keeps the
-  connect timeout, since only it knows when connecting ends.
+  connect timeout, since only it knows when connecting ends; it is read from
+  the session's ``curl_options`` as each request starts, which is how one
+  request gets its own (:attr:`_Session.curl_options`).
+- Its pool is of curl handles, one per running transfer (``max_clients``); a
+  request waits in ``pop_curl`` for a free one. That wait is timed here on its
+  own (``Timeout.pool``, :class:`~hfclient.errors.PoolTimeout`), apart from
+  connecting. libcurl's own connection cache, behind the handles, never
+  makes a request wait.
 - libcurl reads ``*_proxy``/``no_proxy`` itself. Every request sets the proxy
   explicitly (``""`` for none) and ``CURLOPT_NOPROXY`` to ``""``, so the ``proxy``
   argument alone decides, with the rules of ``AnyioH11Transport``.
@@ -39,6 +46,7 @@ from __future__ import annotations
 import asyncio
 import base64
 import re
+import ssl
 from collections.abc import AsyncIterator
 from contextlib import aclosing
 from contextvars import ContextVar
@@ -53,6 +61,7 @@ from hfclient.errors import (
     ConnectError,
     HfClientError,
     LocalProtocolError,
+    PoolTimeout,
     ProxyError,
     ReadError,
     RemoteProtocolError,
@@ -61,9 +70,10 @@ from hfclient.errors import (
     WriteError,
 )
 from hfclient.exchange import BodyChunk, BodyEnded, ResponseEvent, ResponseStarted
+from hfclient.timeouts import DEFAULT_TIMEOUT, Timeout, TimeoutSetting, as_timeout
 from hfclient.transport._deadline import Deadline
 
-from ._origin import Origin, split_url
+from ._origin import Origin, described, shown_url, split_url
 from ._proxy import Proxy, ProxyRoutes, ProxySetting
 
 try:
@@ -139,14 +149,44 @@ _VERBS: Final[dict[_ErrorClass, str]] = {
 
 
 class _Transfer:
-    """Which curl handle carries one exchange, and whether it is still running."""
+    """Which curl handle carries one exchange, whether it still runs, and its time limits."""
 
-    __slots__ = ("aborted", "curl", "released")
+    __slots__ = (
+        "aborted",
+        "connect_ms",
+        "curl",
+        "head_scope",
+        "head_timeout",
+        "origin",
+        "pool_wait",
+        "released",
+        "url",
+    )
 
-    def __init__(self) -> None:
+    def __init__(
+        self,
+        origin: Origin,
+        url: str,
+        *,
+        pool_wait: float | None = None,
+        connect_ms: int | None = None,
+        head_timeout: float | None = None,
+    ) -> None:
+        self.origin = origin
+        self.url = url  # as errors show it: shown_url(request)
+        self.pool_wait = pool_wait  # seconds to wait for a free curl handle
+        self.connect_ms = connect_ms  # curl's CONNECTTIMEOUT_MS for this request
+        # Seconds from getting a handle to the response head, and the scope they bound.
+        self.head_timeout = head_timeout
+        self.head_scope: anyio.CancelScope | None = None
         self.curl: Curl | None = None
         self.released = False  # curl_cffi took the handle back: the transfer is over
         self.aborted = False  # stopped by us before it ended
+
+    @property
+    def where(self) -> str:
+        """``URL (host:port)``, as error messages name the exchange."""
+        return described(self.origin, self.url)
 
 
 # The exchange whose request() is running in this task: _Session.pop_curl fills it in.
@@ -162,16 +202,46 @@ class _Session(AsyncSession[Response]):
     """
 
     def __init__(self, **options: Any) -> None:
+        self._options: dict[CurlOpt, Any] = {}
         super().__init__(**options)
         self._transfers: dict[Curl, _Transfer] = {}
 
-    async def pop_curl(self) -> Curl:
-        """Take a curl handle, and tell the exchange of this task which one it got."""
-        curl = await super().pop_curl()
+    @property
+    def curl_options(self) -> dict[CurlOpt, Any]:
+        """The session's curl options, with the connect timeout of this task's exchange.
+
+        curl_cffi reads them right after ``pop_curl``, in the requesting task.
+        """
         transfer = _CURRENT.get()
-        if transfer is not None:
-            transfer.curl = curl
-            self._transfers[curl] = transfer
+        if transfer is None or transfer.connect_ms is None:
+            return self._options
+        return {**self._options, CurlOpt.CONNECTTIMEOUT_MS: transfer.connect_ms}
+
+    @curl_options.setter
+    def curl_options(self, options: dict[CurlOpt, Any]) -> None:
+        self._options = options
+
+    async def pop_curl(self) -> Curl:
+        """Take a curl handle, waiting ``pool_wait`` at most, and tell the exchange which one.
+
+        Raises :class:`~hfclient.errors.PoolTimeout` when none comes free in time.
+        Once it has one, the exchange's wait for its response head starts.
+        """
+        transfer = _CURRENT.get()
+        if transfer is None:
+            return await super().pop_curl()
+        with anyio.move_on_after(transfer.pool_wait) as waited:
+            curl = await super().pop_curl()
+        if waited.cancelled_caught and transfer.pool_wait is not None:
+            raise PoolTimeout(
+                f"no free connection to {transfer.origin.url} within {transfer.pool_wait:g} s "
+                f"for {transfer.url} ({self.max_clients} in use; raise max_connections)"
+            )
+        transfer.curl = curl
+        self._transfers[curl] = transfer
+        scope = transfer.head_scope
+        if scope is not None and transfer.head_timeout is not None:
+            scope.deadline = min(scope.deadline, anyio.current_time() + transfer.head_timeout)
         return curl
 
     def release_curl(self, curl: Curl) -> None:
@@ -208,16 +278,23 @@ class CurlTransport(AsyncClosing):
       (``REQUESTS_CA_BUNDLE`` or ``CURL_CA_BUNDLE`` replace it when set); a path
       trusts only the CA certificates of that PEM file; ``False`` verifies nothing
       (never with real credentials). Hostnames are checked whenever verifying.
+      An ``ssl.SSLContext`` is a ``TypeError``: curl does its own TLS (BoringSSL)
+      and cannot use one; pass the CA bundle file the context would load.
     - ``proxy``: as for ``AnyioH11Transport``: ``"env"`` (default, ``HTTPS_PROXY``
       / ``HTTP_PROXY`` / ``NO_PROXY`` read once, now), an ``http://[user:password@]host:port``
       URL for every request, or ``None`` for none. https goes through a CONNECT tunnel.
-    - ``connect_timeout``: seconds for DNS, TCP, the proxy's CONNECT and TLS
-      (curl's connect phase); ``None`` leaves curl's own limit (300 s).
-    - ``read_timeout``: seconds any wait for the server may take: each body chunk,
-      and the wait for the response, which gets ``connect_timeout`` on top since
-      curl connects, sends and waits in one step.
-    - ``total_timeout``: seconds for the whole exchange, from ``open`` to ``BodyEnded``.
-      Timeouts may be ``None`` (no limit); each raises ``TransportTimeout``.
+    - ``timeout``: a :class:`~hfclient.timeouts.Timeout`, or a number of seconds
+      for its ``connect``, ``read`` and ``pool`` at once, or ``None`` for no limit;
+      default :data:`~hfclient.timeouts.DEFAULT_TIMEOUT`. ``pool`` bounds the wait
+      for a free curl handle when ``max_connections`` transfers run
+      (``PoolTimeout``); ``connect`` DNS, TCP, the proxy's CONNECT and TLS (curl's
+      connect phase; ``None`` leaves curl's own limit, 300 s); ``read`` each wait
+      for a body chunk, and the wait for the response, which gets ``connect`` on
+      top since curl connects, sends and waits in one step; ``total`` the whole
+      exchange, from ``open`` to ``BodyEnded``. Each raises ``TransportTimeout``.
+      ``open(..., timeout=)`` replaces it for one exchange.
+    - ``max_connections``: how many transfers may run at once (curl_cffi's
+      ``max_clients``, one curl handle each); default 100, for all origins together.
 
     No redirect is followed, and no cookie is kept: a request carries only the
     cookies of its own headers. A transport belongs to the event loop it first
@@ -228,48 +305,67 @@ class CurlTransport(AsyncClosing):
         self,
         *,
         impersonate: str = DEFAULT_IMPERSONATE,
-        verify: bool | str | PathLike[str] = True,
+        verify: bool | str | PathLike[str] | ssl.SSLContext = True,
         proxy: ProxySetting = "env",
-        connect_timeout: float | None = 10.0,
-        read_timeout: float | None = 60.0,
-        total_timeout: float | None = None,
+        timeout: TimeoutSetting = DEFAULT_TIMEOUT,
+        max_connections: int = 100,
     ) -> None:
+        if isinstance(verify, ssl.SSLContext):
+            raise TypeError(
+                "CurlTransport cannot use an ssl.SSLContext: curl does its own TLS; "
+                "pass verify= a CA bundle path (PEM), True or False"
+            )
+        if max_connections < 1:
+            raise ValueError("max_connections must be at least 1")
         self._impersonate = impersonate
         self._verify = verify if isinstance(verify, bool) else fspath(verify)
         self._proxies = ProxyRoutes(proxy)
-        self._connect_timeout = connect_timeout
-        self._read_timeout = read_timeout
-        self._total_timeout = total_timeout
+        self._timeout = as_timeout(timeout)
+        self._max_connections = max_connections
         self._session: _Session | None = None
         self._closed = False
 
-    async def open(self, request: HttpRequest) -> AsyncIterator[ResponseEvent]:
+    async def open(
+        self, request: HttpRequest, *, timeout: Timeout | None = None
+    ) -> AsyncIterator[ResponseEvent]:
         """Send ``request``; yield its response's events as they arrive.
 
+        ``timeout`` replaces the transport's own for this exchange (``None``: keep it).
         Raises :class:`~hfclient.errors.TransportError` subclasses for connection
         failures (``ConnectError``, ``ProxyError``, including a TLS certificate that
-        does not verify), timeouts (``TransportTimeout``) and broken connections
+        does not verify), timeouts (``TransportTimeout``; ``PoolTimeout`` when no
+        curl handle came free in time) and broken connections
         (``WriteError``, ``ReadError``: a body cut short comes after the chunks that
         did arrive); :class:`~hfclient.errors.RemoteProtocolError` for a malformed
         response or a corrupt gzip/deflate body; and
         :class:`~hfclient.errors.LocalProtocolError` for a header that cannot be sent
-        (CR, LF or NUL in it). Messages name ``host:port``, never a header value.
+        (CR, LF or NUL in it). Messages name the URL (secret query values masked) and
+        ``host:port``, never a header value.
         Leaving early, cancellation or a timeout stops the transfer and closes its
         connection.
         """
         origin, target = split_url(request.url)
         headers = _headers(request)
-        session = self._session_for(origin)
+        shown = shown_url(request)
+        session = self._session_for(origin, shown)
         proxy = self._proxies.for_origin(origin)
-        deadline = Deadline(self._total_timeout)
-        transfer = _Transfer()
+        limits = self._timeout if timeout is None else timeout
+        deadline = Deadline(limits.total)
+        head_timeout = None
+        if limits.read is not None:
+            head_timeout = limits.read + (limits.connect or 0.0)
+        transfer = _Transfer(
+            origin,
+            shown,
+            pool_wait=deadline.cap(limits.pool),
+            connect_ms=None if limits.connect is None else max(1, round(limits.connect * 1000)),
+            head_timeout=head_timeout,
+        )
         try:
             url = f"{origin.scheme}://{origin.authority}{target}"
-            response = await self._start(
-                session, transfer, request, url, headers, origin, proxy, deadline
-            )
+            response = await self._start(session, transfer, request, url, headers, proxy, deadline)
             if transfer.aborted:  # aclose() ended it before the response came
-                raise ReadError(f"the transport was closed while waiting for {origin}")
+                raise ReadError(f"the transport was closed while waiting for {transfer.where}")
             yield ResponseStarted(
                 status=response.status_code,
                 headers=tuple(
@@ -283,21 +379,23 @@ class CurlTransport(AsyncClosing):
             async with aclosing(chunks):
                 while True:
                     try:
-                        with anyio.fail_after(deadline.cap(self._read_timeout)):
+                        with anyio.fail_after(deadline.cap(limits.read)):
                             data = await anext(chunks)
                     except StopAsyncIteration:
                         break
                     except CurlError as exc:
-                        failure = _translate(exc, origin, proxy, started=True)
+                        failure = _translate(exc, transfer, proxy, started=True)
                     except TimeoutError:
-                        failure = TransportTimeout(f"reading the response from {origin} timed out")
+                        failure = TransportTimeout(
+                            f"reading the response from {transfer.where} timed out"
+                        )
                     # Raised here, outside the handler: nothing of curl_cffi is chained to it.
                     if failure is not None:
                         raise failure
                     if data:
                         yield BodyChunk(bytes(data))
             if transfer.aborted:  # aclose() stopped it: the body may be cut short
-                raise ReadError(f"the transport was closed while reading from {origin}")
+                raise ReadError(f"the transport was closed while reading from {transfer.where}")
             yield BodyEnded()
         finally:
             session.abort(transfer)
@@ -315,15 +413,14 @@ class CurlTransport(AsyncClosing):
         await session.close()
 
     def __repr__(self) -> str:
-        timeouts = (self._connect_timeout, self._read_timeout, self._total_timeout)
         return (
             f"CurlTransport(impersonate={self._impersonate!r}, proxies={self._proxies!r}, "
-            f"timeouts={timeouts})"
+            f"timeout={self._timeout!r}, max_connections={self._max_connections})"
         )
 
-    def _session_for(self, origin: Origin) -> _Session:
+    def _session_for(self, origin: Origin, url: str) -> _Session:
         if self._closed:
-            raise ConnectError(f"the transport is closed; cannot connect to {origin}")
+            raise ConnectError(f"the transport is closed; cannot connect to {url} ({origin})")
         try:
             loop = asyncio.get_running_loop()
         except RuntimeError:
@@ -338,10 +435,9 @@ class CurlTransport(AsyncClosing):
                 # libcurl would read no_proxy itself: which origins skip the proxy is ours.
                 CurlOpt.NOPROXY: "",
             }
-            if self._connect_timeout is not None:
-                options[CurlOpt.CONNECTTIMEOUT_MS] = max(1, round(self._connect_timeout * 1000))
             self._session = _Session(
                 loop=loop,
+                max_clients=self._max_connections,
                 impersonate=self._impersonate,
                 verify=self._verify,
                 allow_redirects=False,
@@ -359,19 +455,17 @@ class CurlTransport(AsyncClosing):
         request: HttpRequest,
         url: str,
         headers: Headers,
-        origin: Origin,
         proxy: Proxy | None,
         deadline: Deadline,
     ) -> Response:
-        # Connect, send and wait for the head (curl_cffi: up to the first body bytes).
+        # Wait for a handle, connect, send and wait for the head (curl_cffi: up to the first
+        # body bytes). Only the total bounds the handle wait, whose own limit pop_curl sets;
+        # the head's limit starts once a handle is taken (pop_curl moves this deadline).
         proxy_url, proxy_auth = ("", None) if proxy is None else _curl_proxy(proxy)
-        head_timeout = None
-        if self._read_timeout is not None:
-            head_timeout = self._read_timeout + (self._connect_timeout or 0.0)
         failure: HfClientError
         token = _CURRENT.set(transfer)
         try:
-            with anyio.fail_after(deadline.cap(head_timeout)):
+            with anyio.move_on_after(deadline.cap(None)) as transfer.head_scope:
                 return await session.request(
                     request.method,  # type: ignore[arg-type]  # any method, not only its Literal
                     url,
@@ -384,16 +478,17 @@ class CurlTransport(AsyncClosing):
                     quote=False,
                     stream=True,
                 )
+            failure = TransportTimeout(f"waiting for the response from {transfer.where} timed out")
         except ImpersonateError:
             failure = ConnectError(
-                f"curl_cffi cannot impersonate {self._impersonate!r}; cannot connect to {origin}"
+                f"curl_cffi cannot impersonate {self._impersonate!r}; "
+                f"cannot connect to {transfer.where}"
             )
         except CurlError as exc:
-            failure = _translate(exc, origin, proxy, started=False)
-        except TimeoutError:
-            failure = TransportTimeout(f"waiting for the response from {origin} timed out")
+            failure = _translate(exc, transfer, proxy, started=False)
         finally:
             _CURRENT.reset(token)
+            transfer.head_scope = None
         raise failure
 
 
@@ -427,7 +522,7 @@ def _curl_proxy(proxy: Proxy) -> tuple[str, tuple[str, str] | None]:
 
 
 def _translate(
-    exc: CurlError, origin: Origin, proxy: Proxy | None, *, started: bool
+    exc: CurlError, transfer: _Transfer, proxy: Proxy | None, *, started: bool
 ) -> HfClientError:
     """The hfclient error for a curl failure; ``started``: after the response head arrived."""
     code = int(exc.code)
@@ -441,9 +536,9 @@ def _translate(
     # Only libcurl's own text, never the rest: curl_cffi's setopt errors quote the value set.
     detail = f"{match.group(1) if match else type(exc).__name__} (curl error {_code_name(code)})"
     if error_class is ProxyError and proxy is not None:
-        return ProxyError(f"talking to proxy {proxy.address} for {origin} failed: {detail}")
+        return ProxyError(f"talking to proxy {proxy.address} for {transfer.where} failed: {detail}")
     verb = _VERBS.get(error_class, "connecting to")
-    return error_class(f"{verb} {origin} failed: {detail}")
+    return error_class(f"{verb} {transfer.where} failed: {detail}")
 
 
 def _code_name(code: int) -> str:

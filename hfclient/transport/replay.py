@@ -16,6 +16,7 @@ import attrs
 from codec.http import HttpRequest
 from hfclient.errors import FixtureMissError, ReadError
 from hfclient.exchange import BodyChunk, BodyEnded, ResponseEvent, ResponseStarted
+from hfclient.timeouts import Timeout
 
 __all__ = ["RecordedExchange", "ReplayTransport"]
 
@@ -63,8 +64,14 @@ class ReplayTransport:
         """The exchanges no request has used yet."""
         return list(self._left)
 
-    async def open(self, request: HttpRequest) -> AsyncIterator[ResponseEvent]:
-        """Yield the recorded response to ``request``."""
+    async def open(
+        self, request: HttpRequest, *, timeout: Timeout | None = None
+    ) -> AsyncIterator[ResponseEvent]:
+        """Yield the recorded response to ``request``.
+
+        ``timeout`` is accepted, as the :class:`~hfclient.exchange.Transport`
+        protocol has it, and ignored: a replay answers at once, so nothing waits.
+        """
         exchange = self._take(request)
         self.requests.append(request)
         yield ResponseStarted(exchange.status, exchange.headers)

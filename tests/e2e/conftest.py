@@ -34,7 +34,7 @@ async def transport(request: pytest.FixtureRequest, tmp_path: Path) -> AsyncIter
     made: Transport
     if request.param == "anyio":
         context: ssl.SSLContext = request.getfixturevalue("client_ssl_context")
-        made = AnyioH11Transport(ssl_context=context, proxy=None)
+        made = AnyioH11Transport(verify=context, proxy=None)
     else:
         authority: trustme.CA = request.getfixturevalue("ca")
         pem = tmp_path / "ca.pem"

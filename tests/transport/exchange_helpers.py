@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 
 from codec.http import HttpRequest
 from hfclient.exchange import BodyChunk, BodyEnded, ResponseStarted, Transport
+from hfclient.timeouts import Timeout
 
 from .servers import Gate
 
@@ -32,15 +33,17 @@ async def collect(
     *,
     gates: Sequence[Gate] = (),
     into: Collected | None = None,
+    timeout: Timeout | None = None,
 ) -> Collected:
     """Run ``request`` to the end; after the n-th body chunk, open ``gates[n]``.
 
     Opening a gate only once the chunk before it arrived is what makes chunk
     boundaries deterministic (see :mod:`tests.transport.servers`). Pass
-    ``into`` to keep what arrived when the exchange raises.
+    ``into`` to keep what arrived when the exchange raises; ``timeout`` goes to
+    ``open`` (this exchange's own time limits).
     """
     found = into if into is not None else Collected()
-    async with aclosing(transport.open(request)) as events:
+    async with aclosing(transport.open(request, timeout=timeout)) as events:
         async for event in events:
             assert not found.ended, "nothing may follow BodyEnded"
             if isinstance(event, ResponseStarted):

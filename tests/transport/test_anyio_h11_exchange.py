@@ -19,6 +19,7 @@ from hfclient.errors import (
     RemoteProtocolError,
     TransportTimeout,
 )
+from hfclient.timeouts import Timeout
 from hfclient.transport.anyio_h11 import DEFAULT_USER_AGENT, AnyioH11Transport
 
 from .exchange_helpers import Collected, collect, get
@@ -37,7 +38,7 @@ def server(
 
 def transport(context: ssl.SSLContext, **options: Any) -> AnyioH11Transport:
     """A transport that trusts the test CA and ignores proxy settings."""
-    return AnyioH11Transport(ssl_context=context, proxy=None, **options)
+    return AnyioH11Transport(verify=context, proxy=None, **options)
 
 
 async def test_get(server: HttpServer, client_ssl_context: ssl.SSLContext) -> None:
@@ -253,7 +254,7 @@ async def test_read_timeout(http_server: HttpServer, client_ssl_context: ssl.SSL
         body=[b"first", never, b"never sent"], framing="chunked"
     )
     got = Collected()
-    async with transport(client_ssl_context, read_timeout=0.5) as t:
+    async with transport(client_ssl_context, timeout=Timeout(read=0.5)) as t:
         with pytest.raises(TransportTimeout, match="reading the response") as caught:
             await collect(t, get(http_server.url), into=got)
         assert t.pool_stats() == {}
@@ -266,7 +267,7 @@ async def test_total_timeout_bounds_a_trickling_body(
 ) -> None:
     stalled = Gate()
     http_server.handler = lambda _: Response(body=[b"first", stalled], framing="chunked")
-    async with transport(client_ssl_context, read_timeout=None, total_timeout=0.3) as t:
+    async with transport(client_ssl_context, timeout=Timeout(read=None, total=0.3)) as t:
         with pytest.raises(TransportTimeout):
             await collect(t, get(http_server.url))
 

@@ -10,8 +10,9 @@ import anyio
 import pytest
 
 from codec.http import HttpRequest
-from hfclient.errors import ConnectError, TransportTimeout
+from hfclient.errors import ConnectError, PoolTimeout, TransportTimeout
 from hfclient.exchange import BodyChunk
+from hfclient.timeouts import Timeout
 from hfclient.transport.anyio_h11 import AnyioH11Transport, OriginStats
 
 from .exchange_helpers import collect, get
@@ -22,7 +23,7 @@ pytestmark = pytest.mark.anyio
 
 def transport(context: ssl.SSLContext, **options: Any) -> AnyioH11Transport:
     """A transport that trusts the test CA and ignores proxy settings."""
-    return AnyioH11Transport(ssl_context=context, proxy=None, **options)
+    return AnyioH11Transport(verify=context, proxy=None, **options)
 
 
 @pytest.mark.parametrize("framing", ["content-length", "chunked"])
@@ -176,21 +177,43 @@ async def test_waits_for_a_free_slot_then_reuses_it(
     assert [r.connection for r in http_server.requests] == [0, 0]
 
 
-async def test_waiting_for_a_slot_is_bounded_by_the_connect_timeout(
+async def test_waiting_for_a_slot_is_its_own_timeout(
     http_server: HttpServer, client_ssl_context: ssl.SSLContext
 ) -> None:
     held = Gate()
     http_server.handler = lambda _: Response(body=[b"a", held], framing="chunked")
-    options = {"max_connections_per_origin": 1, "connect_timeout": 0.2}
-    async with transport(client_ssl_context, **options) as t:
+    # A connect timeout far longer than the pool's: the wait must end on the pool's.
+    limits = Timeout(connect=60, pool=0.2)
+    async with transport(client_ssl_context, max_connections_per_origin=1, timeout=limits) as t:
         async with aclosing(t.open(get(http_server.url))) as holding:
             async for event in holding:
                 if isinstance(event, BodyChunk):
-                    with pytest.raises(TransportTimeout, match="connecting to"):
-                        await collect(t, get(http_server.url))
+                    with pytest.raises(PoolTimeout) as caught:
+                        await collect(t, get(f"{http_server.url}/second?q=1"))
                     break
         held.open()
+    message = str(caught.value)
+    assert message.startswith(f"no free connection to {http_server.url} within 0.2 s")
+    assert f"for {http_server.url}/second?q=1" in message
+    assert "(1 in use; raise max_connections_per_origin)" in message
+    assert "connecting" not in message
+    assert isinstance(caught.value, TransportTimeout)
     assert http_server.connection_count == 1
+
+
+async def test_waiting_on_the_total_limit_names_it(client_ssl_context: ssl.SSLContext) -> None:
+    held = Gate()
+    with HttpServer() as one, HttpServer() as two:
+        one.handler = lambda _: Response(body=[b"a", held], framing="chunked")
+        async with transport(client_ssl_context, max_connections=1, timeout=0.2) as t:
+            async with aclosing(t.open(get(one.url))) as holding:
+                async for event in holding:
+                    if isinstance(event, BodyChunk):
+                        with pytest.raises(PoolTimeout, match=r"raise max_connections\)"):
+                            await collect(t, get(two.url))
+                        break
+            held.open()
+        assert two.connection_count == 0
 
 
 async def test_total_limit_evicts_an_idle_connection_of_another_origin(

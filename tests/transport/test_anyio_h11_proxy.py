@@ -44,7 +44,7 @@ def error_texts(error: BaseException) -> list[str]:
 async def test_https_through_a_connect_tunnel(
     proxy: ConnectProxy, https_server: HttpServer, client_ssl_context: ssl.SSLContext
 ) -> None:
-    async with AnyioH11Transport(ssl_context=client_ssl_context, proxy=proxy_url(proxy)) as t:
+    async with AnyioH11Transport(verify=client_ssl_context, proxy=proxy_url(proxy)) as t:
         assert_no_credentials(repr(t))
         first = await collect(t, get(f"{https_server.url}/a"))
         second = await collect(t, get(f"{https_server.url}/b"))
@@ -60,7 +60,7 @@ async def test_https_through_a_connect_tunnel(
 async def test_http_through_the_proxy_uses_absolute_form(
     proxy: ConnectProxy, http_server: HttpServer, client_ssl_context: ssl.SSLContext
 ) -> None:
-    async with AnyioH11Transport(ssl_context=client_ssl_context, proxy=proxy_url(proxy)) as t:
+    async with AnyioH11Transport(verify=client_ssl_context, proxy=proxy_url(proxy)) as t:
         got = await collect(t, get(f"{http_server.url}/x?y=1"))
     assert got.body == b"ok"
     [forwarded] = proxy.seen
@@ -73,9 +73,7 @@ async def test_refused_connect_is_a_proxy_error_without_credentials(
     https_server: HttpServer, client_ssl_context: ssl.SSLContext
 ) -> None:
     with ConnectProxy(refuse_status=407) as refusing:
-        async with AnyioH11Transport(
-            ssl_context=client_ssl_context, proxy=proxy_url(refusing)
-        ) as t:
+        async with AnyioH11Transport(verify=client_ssl_context, proxy=proxy_url(refusing)) as t:
             with pytest.raises(ProxyError, match="407") as caught:
                 await collect(t, get(https_server.url))
             assert t.pool_stats() == {}
@@ -93,7 +91,7 @@ async def test_unreachable_proxy_is_a_proxy_error(
         bound.bind(("127.0.0.1", 0))
         port = bound.getsockname()[1]
         url = f"http://{USER}:secret@127.0.0.1:{port}"
-        async with AnyioH11Transport(ssl_context=client_ssl_context, proxy=url) as t:
+        async with AnyioH11Transport(verify=client_ssl_context, proxy=url) as t:
             with pytest.raises(ProxyError, match=f"127.0.0.1:{port}") as caught:
                 await collect(t, get(https_server.url))
     assert all("secret" not in text for text in error_texts(caught.value))
@@ -108,7 +106,7 @@ async def test_proxy_from_environment_and_no_proxy(
     monkeypatch.setenv("HTTPS_PROXY", proxy_url(proxy))
     monkeypatch.setenv("NO_PROXY", "example.org, 127.0.0.1")
     port = https_server.port
-    async with AnyioH11Transport(ssl_context=client_ssl_context) as t:
+    async with AnyioH11Transport(verify=client_ssl_context) as t:
         await collect(t, get(f"https://localhost:{port}/proxied"))
         await collect(t, get(f"https://127.0.0.1:{port}/direct"))
     assert [(r.method, r.target) for r in proxy.seen] == [("CONNECT", f"localhost:{port}")]
@@ -122,7 +120,7 @@ async def test_environment_proxy_is_per_scheme(
     client_ssl_context: ssl.SSLContext,
 ) -> None:
     monkeypatch.setenv("https_proxy", proxy.url)  # only for https: http goes direct
-    async with AnyioH11Transport(ssl_context=client_ssl_context) as t:
+    async with AnyioH11Transport(verify=client_ssl_context) as t:
         await collect(t, get(http_server.url))
     assert proxy.seen == []
     assert http_server.requests[0].target == "/"
@@ -135,6 +133,6 @@ async def test_proxy_none_ignores_the_environment(
     client_ssl_context: ssl.SSLContext,
 ) -> None:
     monkeypatch.setenv("HTTPS_PROXY", proxy.url)
-    async with AnyioH11Transport(ssl_context=client_ssl_context, proxy=None) as t:
+    async with AnyioH11Transport(verify=client_ssl_context, proxy=None) as t:
         await collect(t, get(https_server.url))
     assert proxy.seen == []

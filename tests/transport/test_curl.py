@@ -10,11 +10,13 @@ import base64
 import gzip
 import importlib
 import socket
+import ssl
 import sys
 import threading
 from collections.abc import Iterator
 from contextlib import aclosing
 from functools import partial
+from pathlib import Path
 from typing import Any
 
 import anyio
@@ -27,12 +29,14 @@ from codec.http import HttpRequest
 from hfclient.errors import (
     ConnectError,
     LocalProtocolError,
+    PoolTimeout,
     ProxyError,
     ReadError,
     RemoteProtocolError,
     TransportTimeout,
 )
 from hfclient.exchange import BodyChunk, ResponseStarted
+from hfclient.timeouts import Timeout
 from hfclient.transport.curl import CurlTransport
 
 from .exchange_helpers import Collected, collect, get
@@ -390,7 +394,7 @@ async def test_read_timeout_between_chunks(http_server: HttpServer, ca_file: str
         body=[b"first", never, b"never sent"], framing="chunked"
     )
     got = Collected()
-    async with transport(ca_file, read_timeout=0.5) as t:
+    async with transport(ca_file, timeout=Timeout(read=0.5)) as t:
         with pytest.raises(TransportTimeout, match="reading the response") as caught:
             await collect(t, get(http_server.url), into=got)
         never.open()
@@ -404,7 +408,7 @@ async def test_read_timeout_between_chunks(http_server: HttpServer, ca_file: str
 async def test_read_timeout_waiting_for_the_response(http_server: HttpServer, ca_file: str) -> None:
     late = Gate()
     http_server.handler = lambda _: Response(body=[late, b"late"], framing="chunked")
-    async with transport(ca_file, connect_timeout=0.5, read_timeout=0.5) as t:
+    async with transport(ca_file, timeout=0.5) as t:
         with pytest.raises(TransportTimeout, match="waiting for the response"):
             await collect(t, get(http_server.url))
         late.open()
@@ -414,7 +418,7 @@ async def test_read_timeout_waiting_for_the_response(http_server: HttpServer, ca
 async def test_total_timeout_bounds_a_trickling_body(http_server: HttpServer, ca_file: str) -> None:
     stalled = Gate()
     http_server.handler = lambda _: Response(body=[b"first", stalled], framing="chunked")
-    async with transport(ca_file, read_timeout=None, total_timeout=0.5) as t:
+    async with transport(ca_file, timeout=Timeout(read=None, total=0.5)) as t:
         with pytest.raises(TransportTimeout):
             await collect(t, get(http_server.url))
         stalled.open()
@@ -635,3 +639,141 @@ def test_missing_curl_cffi_names_the_extra(monkeypatch: pytest.MonkeyPatch) -> N
         importlib.import_module("hfclient.transport.curl")
     assert isinstance(caught.value, ModuleNotFoundError)
     assert caught.value.name == "curl_cffi"
+
+
+# --- settings: pool size, timeouts, verify, the URL in errors --------------------------------
+
+
+async def test_one_transport_carries_100_concurrent_streams_on_defaults(
+    http_server: HttpServer,
+) -> None:
+    streams = 100
+    release = Gate()  # every response waits here until all streams are in flight
+    http_server.handler = lambda _: Response(body=[b"first", release, b"rest"], framing="chunked")
+    in_flight = 0
+    bodies: list[bytes] = []
+
+    async def one_stream(t: CurlTransport, index: int) -> None:
+        nonlocal in_flight
+        got = b""
+        async with aclosing(t.open(get(f"{http_server.url}/{index}"))) as events:
+            async for event in events:
+                if isinstance(event, BodyChunk):
+                    got += event.data
+                    if event.data == b"first":
+                        in_flight += 1
+                        if in_flight == streams:
+                            release.open()
+        bodies.append(got)
+
+    async with CurlTransport(proxy=None) as t, anyio.create_task_group() as tg:
+        for index in range(streams):
+            tg.start_soon(one_stream, t, index)
+    assert bodies == [b"firstrest"] * streams
+    assert http_server.connection_count == streams
+
+
+async def test_waiting_for_a_free_handle_is_its_own_timeout(
+    http_server: HttpServer, ca_file: str
+) -> None:
+    held = Gate()
+    http_server.handler = lambda _: Response(body=[b"a", held], framing="chunked")
+    limits = Timeout(connect=60, read=60, pool=0.2)
+    async with transport(ca_file, max_connections=1, timeout=limits) as t:
+        async with aclosing(t.open(get(http_server.url))) as holding:
+            async for event in holding:
+                if isinstance(event, BodyChunk):
+                    with pytest.raises(PoolTimeout) as caught:
+                        await collect(t, get(f"{http_server.url}/second?q=1"))
+                    break
+        held.open()
+    message = str(caught.value)
+    assert message.startswith(f"no free connection to {http_server.url} within 0.2 s")
+    assert f"for {http_server.url}/second?q=1 (1 in use; raise max_connections)" in message
+    assert http_server.connection_count == 1
+
+
+async def test_a_float_timeout_sets_the_read_timeout(http_server: HttpServer, ca_file: str) -> None:
+    never = Gate()
+    http_server.handler = lambda _: Response(body=[b"first", never], framing="chunked")
+    got = Collected()
+    async with transport(ca_file, timeout=0.3) as t:
+        with pytest.raises(TransportTimeout, match="reading the response from"):
+            await collect(t, get(http_server.url), into=got)
+        never.open()
+    assert got.chunks == [b"first"]
+
+
+async def test_a_per_request_timeout_replaces_the_transports(
+    http_server: HttpServer, ca_file: str
+) -> None:
+    never = Gate()
+    http_server.handler = lambda _: Response(body=[b"first", never], framing="chunked")
+    got = Collected()
+    async with transport(ca_file, timeout=Timeout(read=3600)) as t:
+        with pytest.raises(TransportTimeout, match="reading the response from"):
+            await collect(t, get(http_server.url), into=got, timeout=Timeout(read=0.2))
+        never.open()
+    assert got.chunks == [b"first"]
+
+
+async def test_a_per_request_timeout_bounds_the_wait_for_the_head(
+    http_server: HttpServer, ca_file: str
+) -> None:
+    late = Gate()
+    http_server.handler = lambda _: Response(body=[late, b"late"], framing="chunked")
+    async with transport(ca_file, timeout=Timeout(read=3600)) as t:
+        with pytest.raises(TransportTimeout, match="waiting for the response from"):
+            await collect(t, get(http_server.url), timeout=Timeout(connect=0.2, read=0.2))
+        late.open()
+
+
+async def test_verify_a_ca_bundle_path_object(https_server: HttpServer, ca_file: str) -> None:
+    async with CurlTransport(proxy=None, verify=Path(ca_file)) as t:
+        assert (await collect(t, get(https_server.url))).body == b"ok"
+
+
+def test_verify_an_ssl_context_is_a_clear_type_error() -> None:
+    with pytest.raises(TypeError, match=r"cannot use an ssl\.SSLContext.*CA bundle path"):
+        CurlTransport(verify=ssl.create_default_context())
+
+
+async def test_a_refused_connection_names_the_url_but_not_its_secret(
+    refusing_port: int, ca_file: str
+) -> None:
+    secret = "planted-device-secret"
+    request = HttpRequest(
+        "GET",
+        f"http://127.0.0.1:{refusing_port}/api/models/x/y?device_id={secret}&page=2",
+        secret_query=frozenset({"device_id"}),
+    )
+    async with transport(ca_file) as t:
+        with pytest.raises(ConnectError) as caught:
+            await collect(t, request)
+    assert str(caught.value).startswith(
+        f"connecting to http://127.0.0.1:{refusing_port}/api/models/x/y"
+        f"?device_id=<redacted>&page=2 (127.0.0.1:{refusing_port}) failed: "
+    )
+    assert all(secret not in text for text in error_texts(caught.value))
+
+
+async def test_the_connect_timeout_goes_to_curl_per_request(
+    http_server: HttpServer, ca_file: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from curl_cffi import Curl, CurlOpt
+
+    connect_ms: list[object] = []
+    setopt = Curl.setopt
+
+    def recording(self: Curl, option: CurlOpt, value: Any) -> Any:
+        if option == CurlOpt.CONNECTTIMEOUT_MS:
+            connect_ms.append(value)
+        return setopt(self, option, value)
+
+    monkeypatch.setattr(Curl, "setopt", recording)
+    async with transport(ca_file, timeout=Timeout(connect=2.5)) as t:
+        await collect(t, get(http_server.url))
+        # curl_cffi first sets its own value, then the session's options replace it.
+        assert connect_ms[-1] == 2500
+        await collect(t, get(http_server.url), timeout=Timeout(connect=1.25))
+        assert connect_ms[-1] == 1250
