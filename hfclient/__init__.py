@@ -10,16 +10,21 @@ from hfclient._version import __version__
 from hfclient.client import Hailuo, HuggingChat, InferenceProviders
 from hfclient.completion import Completion
 from hfclient.decoding import StreamDecoder, adecode_stream, decode_stream
-from hfclient.sync import SyncClient
+from hfclient.stream import EventStream
+from hfclient.sync import SyncEventStream, SyncHailuo, SyncHuggingChat, SyncInferenceProviders
 from hfclient.timeouts import Timeout
 
 __all__ = [
     "Completion",
+    "EventStream",
     "Hailuo",
     "HuggingChat",
     "InferenceProviders",
     "StreamDecoder",
-    "SyncClient",
+    "SyncEventStream",
+    "SyncHailuo",
+    "SyncHuggingChat",
+    "SyncInferenceProviders",
     "Timeout",
     "__version__",
     "adecode_stream",

@@ -1,70 +1,58 @@
 """The async clients: ``InferenceProviders``, ``HuggingChat``, ``Hailuo``.
 
 Each builds the service's sans-IO machine for a call and drives it over a
-transport. ``stream(...)`` yields unified events; ``complete(...)`` gathers
-them into a :class:`~hfclient.completion.Completion`. Messages are in the
-OpenAI ``[{"role": ..., "content": ...}]`` shape. Credentials come from the
+transport. ``stream(...)`` returns an :class:`~hfclient.stream.EventStream` of
+unified events; ``complete(...)`` gathers them into a
+:class:`~hfclient.completion.Completion`. Messages are in the OpenAI
+``[{"role": ..., "content": ...}]`` shape. Credentials come from the
 arguments or the environment variables of :data:`hfclient.credentials.ENVIRONMENT`,
 and are held masked.
+
+Every client takes the same settings: ``timeout=`` (a number, or a
+:class:`~hfclient.timeouts.Timeout`), ``headers=`` (added to every request),
+``proxy=`` and ``verify=`` (for the transport it makes), ``transport=``; and
+``with_options(...)`` makes a copy with other settings on the same
+connections. A client is safe to share across tasks: its calls run
+concurrently over one connection pool.
 """
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Mapping, Sequence
-from typing import Any, Literal
+from collections.abc import AsyncGenerator, Mapping, Sequence
+from typing import Any, Literal, Self
 
 from codec._generated import hailuo as hailuo_spec
 from codec._generated import huggingchat as huggingchat_spec
 from codec._generated import router as router_spec
-from hfclient._closing import AsyncClosing
+from hfclient._options import NOT_GIVEN, ClientBase, NotGiven, TransportChoice, Verify
 from hfclient.completion import Completion, collect
 from hfclient.credentials import Secret, from_env
 from hfclient.driver import drive
 from hfclient.errors import MissingAuthError
 from hfclient.events import Conversation, Event
-from hfclient.exchange import Transport
+from hfclient.protocol import Machine
 from hfclient.protocol.hailuo import HailuoMachine
 from hfclient.protocol.huggingchat import Attachment, HuggingChatMachine
 from hfclient.protocol.router import RouterMachine
+from hfclient.stream import EventStream
+from hfclient.timeouts import Timeout, TimeoutSetting
 
 __all__ = ["Hailuo", "HuggingChat", "InferenceProviders", "TransportChoice"]
 
 Messages = Sequence[Mapping[str, object]]
-TransportChoice = Transport | Literal["anyio", "curl"] | None
 
 
-def make_transport(choice: TransportChoice) -> tuple[Transport, bool]:
-    """The transport to use and whether the client owns (and so closes) it."""
-    if choice is None or choice == "anyio":
-        from hfclient.transport.anyio_h11 import AnyioH11Transport
+class _Client(ClientBase):
+    """What the three clients share: running a machine as a stream, and to its end."""
 
-        return AnyioH11Transport(), True
-    if choice == "curl":
-        from hfclient.transport.curl import CurlTransport
+    def _run(self, machine: Machine) -> EventStream:
+        events: AsyncGenerator[Event, None] = drive(machine, self._transport, self._settings)
+        return EventStream(events)
 
-        return CurlTransport(), True
-    return choice, False
-
-
-class _Client(AsyncClosing):
-    """Transport ownership and the async context manager every client shares."""
-
-    def __init__(self, transport: TransportChoice) -> None:
-        self._transport, self._owns_transport = make_transport(transport)
-
-    async def aclose(self) -> None:
-        """Close the transport, if this client made it."""
-        if self._owns_transport:
-            await self._transport.aclose()
-
-
-def _required(
-    name: str, given: str | Secret | None, hint: str, env: Mapping[str, str] | None
-) -> Secret:
-    secret = from_env(name, given, env)
-    if secret is None:
-        raise MissingAuthError(hint)
-    return secret
+    async def _collect(self, events: EventStream) -> Completion:
+        # Closed before an error leaves: the connection is released, not left to the GC.
+        async with events:
+            return await collect(events)
 
 
 class InferenceProviders(_Client):
@@ -72,8 +60,13 @@ class InferenceProviders(_Client):
 
     ``provider`` ``None`` tries the model's live providers in mapping order
     (402 → next, 429 → wait and retry, 5xx → retry, then next); a name pins
-    one; ``"auto"`` lets the router choose. The provider mapping is fetched
-    once per model for the life of the client.
+    one; ``"auto"`` lets the router choose. ``max_retries`` is how often one
+    provider is retried (429, 5xx, a failed connection) before the next.
+    The provider mapping is fetched once per model for the life of the
+    client, from ``hub_url`` (huggingface.co), not from ``base_url``: point
+    both at a server of your own to keep every request there.
+
+    Safe to share across tasks: concurrent calls share its connection pool.
     """
 
     def __init__(
@@ -82,9 +75,14 @@ class InferenceProviders(_Client):
         api_key: str | Secret | None = None,
         provider: str | None = None,
         max_inputs_length: int | None = None,
+        max_retries: int = 1,
         retry_after_cap: float = 10.0,
         base_url: str = router_spec.SERVERS["default"],
         hub_url: str = router_spec.SERVERS["hub"],
+        timeout: TimeoutSetting | NotGiven = NOT_GIVEN,
+        headers: Mapping[str, str] | None = None,
+        proxy: str | NotGiven | None = NOT_GIVEN,
+        verify: Verify | NotGiven = NOT_GIVEN,
         transport: TransportChoice = None,
         env: Mapping[str, str] | None = None,
     ) -> None:
@@ -94,38 +92,77 @@ class InferenceProviders(_Client):
             "the router needs a Hugging Face access token: pass api_key= or set HF_TOKEN",
             env,
         )
-        super().__init__(transport)
+        _check_retries(max_retries)
+        super().__init__(
+            transport=transport, timeout=timeout, headers=headers, proxy=proxy, verify=verify
+        )
         self._provider = provider
         self._max_inputs_length = max_inputs_length
+        self._max_retries = max_retries
         self._retry_after_cap = retry_after_cap
         self._base_url = base_url
         self._hub_url = hub_url
         self._mappings: dict[str, Any] = {}
 
-    async def stream(
-        self, messages: Messages, *, model: str, provider: str | None = None, **parameters: object
-    ) -> AsyncIterator[Event]:
-        """Stream one chat completion; ``parameters`` go into the request body (max_tokens, ...)."""
+    def with_options(
+        self,
+        *,
+        timeout: TimeoutSetting | NotGiven = NOT_GIVEN,
+        headers: Mapping[str, str] | None = None,
+        max_retries: int | NotGiven = NOT_GIVEN,
+    ) -> Self:
+        """A copy with other settings, on the same connections and mapping cache."""
+        clone = super().with_options(timeout=timeout, headers=headers)
+        if not isinstance(max_retries, NotGiven):
+            _check_retries(max_retries)
+            clone._max_retries = max_retries
+        return clone
+
+    def stream(
+        self,
+        /,
+        messages: Messages,
+        *,
+        model: str,
+        provider: str | None = None,
+        extra_body: Mapping[str, object] | None = None,
+        **parameters: object,
+    ) -> EventStream:
+        """Stream one chat completion.
+
+        ``parameters`` go into the request body (``max_tokens=``,
+        ``temperature=``, ``tools=``, ...), and ``extra_body`` after them, for
+        fields whose names are not Python identifiers or clash with ours.
+        """
         machine = RouterMachine(
             api_key=self._api_key.reveal(),
             model=model,
             messages=messages,
             provider=provider if provider is not None else self._provider,
-            parameters=parameters,
+            parameters={**parameters, **(extra_body or {})},
             max_inputs_length=self._max_inputs_length,
             mapping_cache=self._mappings,
             retry_after_cap=self._retry_after_cap,
             base_url=self._base_url,
             hub_url=self._hub_url,
         )
-        async for event in drive(machine, self._transport):
-            yield event
+        return self._run(machine)
 
     async def complete(
-        self, messages: Messages, *, model: str, provider: str | None = None, **parameters: object
+        self,
+        /,
+        messages: Messages,
+        *,
+        model: str,
+        provider: str | None = None,
+        extra_body: Mapping[str, object] | None = None,
+        **parameters: object,
     ) -> Completion:
-        """The whole answer of :meth:`stream`."""
-        return await collect(self.stream(messages, model=model, provider=provider, **parameters))
+        """The whole answer of :meth:`stream`; an error carries what came before as ``partial``."""
+        events = self.stream(
+            messages, model=model, provider=provider, extra_body=extra_body, **parameters
+        )
+        return await self._collect(events)
 
 
 class HuggingChat(_Client):
@@ -135,7 +172,13 @@ class HuggingChat(_Client):
     2025-10 the session is coupled to the ``token`` cookie of the same
     browser session (env ``HF_CHAT_TOKEN_COOKIE``). ``era`` picks the
     ``/api/v2`` endpoints (default) or the legacy ``__data.json`` ones.
+    The default ``timeout`` allows 30 s of silence in a stream (the server
+    sends keep-alive lines about ten times a second).
+
+    Safe to share across tasks: concurrent calls share its connection pool.
     """
+
+    _DEFAULT_TIMEOUT = Timeout(read=30.0)
 
     def __init__(
         self,
@@ -144,6 +187,10 @@ class HuggingChat(_Client):
         token: str | Secret | None = None,
         era: Literal["v2", "legacy"] = "v2",
         base_url: str = huggingchat_spec.SERVERS["default"],
+        timeout: TimeoutSetting | NotGiven = NOT_GIVEN,
+        headers: Mapping[str, str] | None = None,
+        proxy: str | NotGiven | None = NOT_GIVEN,
+        verify: Verify | NotGiven = NOT_GIVEN,
         transport: TransportChoice = None,
         env: Mapping[str, str] | None = None,
     ) -> None:
@@ -156,11 +203,13 @@ class HuggingChat(_Client):
             env,
         )
         self._token = from_env("huggingchat.token", token, env)
-        super().__init__(transport)
+        super().__init__(
+            transport=transport, timeout=timeout, headers=headers, proxy=proxy, verify=verify
+        )
         self._era = era
         self._base_url = base_url
 
-    async def stream(
+    def stream(
         self,
         messages: Messages,
         *,
@@ -169,8 +218,9 @@ class HuggingChat(_Client):
         preprompt: str | None = None,
         web_search: bool = False,
         files: Sequence[Attachment] = (),
-    ) -> AsyncIterator[Event]:
+    ) -> EventStream:
         """Stream one turn; pass the ``Conversation`` of an earlier turn to continue it."""
+        timeout = self._settings.timeout
         machine = HuggingChatMachine(
             hf_chat=self._hf_chat.reveal(),
             token=self._token.reveal() if self._token else None,
@@ -182,9 +232,9 @@ class HuggingChat(_Client):
             files=files,
             era=self._era,
             base_url=self._base_url,
+            read_timeout=self._DEFAULT_TIMEOUT.read if timeout is None else timeout.read,
         )
-        async for event in drive(machine, self._transport):
-            yield event
+        return self._run(machine)
 
     async def complete(
         self,
@@ -205,7 +255,7 @@ class HuggingChat(_Client):
             web_search=web_search,
             files=files,
         )
-        return await collect(events)
+        return await self._collect(events)
 
 
 class Hailuo(_Client):
@@ -215,15 +265,21 @@ class Hailuo(_Client):
     ``device_id`` and ``uuid`` are ``USER_HARD_WARE_INFO`` and
     ``UNIQUE_USER_ID`` of the same session (``HAILUO_DEVICE_ID``,
     ``HAILUO_UUID``).
+
+    Safe to share across tasks: concurrent calls share its connection pool.
     """
 
     def __init__(
         self,
         *,
         token: str | Secret | None = None,
-        device_id: str | None = None,
-        uuid: str | None = None,
+        device_id: str | Secret | None = None,
+        uuid: str | Secret | None = None,
         base_url: str = hailuo_spec.BASE_URL,
+        timeout: TimeoutSetting | NotGiven = NOT_GIVEN,
+        headers: Mapping[str, str] | None = None,
+        proxy: str | NotGiven | None = NOT_GIVEN,
+        verify: Verify | NotGiven = NOT_GIVEN,
         transport: TransportChoice = None,
         env: Mapping[str, str] | None = None,
     ) -> None:
@@ -237,12 +293,14 @@ class Hailuo(_Client):
         hint = "Hailuo needs device_id= and uuid= or HAILUO_DEVICE_ID and HAILUO_UUID"
         self._device_id = _required("hailuo.device_id", device_id, hint, env)
         self._uuid = _required("hailuo.uuid", uuid, hint, env)
-        super().__init__(transport)
+        super().__init__(
+            transport=transport, timeout=timeout, headers=headers, proxy=proxy, verify=verify
+        )
         self._base_url = base_url
 
-    async def stream(
+    def stream(
         self, messages: Messages, *, conversation: Conversation | None = None
-    ) -> AsyncIterator[Event]:
+    ) -> EventStream:
         """Stream one turn; pass the ``Conversation`` of an earlier turn to continue its chat."""
         machine = HailuoMachine(
             token=self._token.reveal(),
@@ -252,11 +310,24 @@ class Hailuo(_Client):
             conversation=conversation,
             base_url=self._base_url,
         )
-        async for event in drive(machine, self._transport):
-            yield event
+        return self._run(machine)
 
     async def complete(
         self, messages: Messages, *, conversation: Conversation | None = None
     ) -> Completion:
         """The whole answer of :meth:`stream`, with the ``Conversation`` to continue."""
-        return await collect(self.stream(messages, conversation=conversation))
+        return await self._collect(self.stream(messages, conversation=conversation))
+
+
+def _required(
+    name: str, given: str | Secret | None, hint: str, env: Mapping[str, str] | None
+) -> Secret:
+    secret = from_env(name, given, env)
+    if secret is None:
+        raise MissingAuthError(hint)
+    return secret
+
+
+def _check_retries(max_retries: int) -> None:
+    if isinstance(max_retries, bool) or not isinstance(max_retries, int) or max_retries < 0:
+        raise ValueError(f"max_retries is a whole number, 0 or more, not {max_retries!r}")

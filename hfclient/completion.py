@@ -6,7 +6,7 @@ from collections.abc import AsyncIterable
 
 import attrs
 
-from hfclient.errors import StreamServiceError
+from hfclient.errors import HfClientError, StreamServiceError
 from hfclient.events import (
     Conversation,
     Event,
@@ -50,45 +50,69 @@ async def collect(events: AsyncIterable[Event]) -> Completion:
     """Gather ``events`` into a :class:`Completion`; an in-band error raises.
 
     A :class:`~hfclient.events.ServiceError` raises
-    :class:`~hfclient.errors.StreamServiceError` carrying it.
+    :class:`~hfclient.errors.StreamServiceError` carrying it. Any hfclient
+    error raised on the way carries what arrived before it as ``partial``.
     """
-    seen: list[Event] = []
-    text: list[str] = []
-    reasoning: list[str] = []
-    fields: dict[str, object] = {}
-    sources: list[Source] = []
-    calls: list[ToolCall] = []
-    async for event in events:
-        seen.append(event)
+    gathered = _Gathered()
+    iterator = aiter(events)
+    try:
+        async for event in iterator:
+            gathered.add(event)
+            if isinstance(event, ServiceError):
+                raise StreamServiceError(event, f"{event.kind}: {event.message}")
+    except HfClientError as error:
+        error.partial = gathered.completion()
+        raise
+    finally:
+        # Left on an error, the stream still holds its response: release it before raising.
+        aclose = getattr(iterator, "aclose", None)
+        if aclose is not None:
+            await aclose()
+    return gathered.completion()
+
+
+class _Gathered:
+    """The answer so far, one event at a time."""
+
+    def __init__(self) -> None:
+        self.seen: list[Event] = []
+        self.text: list[str] = []
+        self.reasoning: list[str] = []
+        self.fields: dict[str, object] = {}
+        self.sources: list[Source] = []
+        self.calls: list[ToolCall] = []
+
+    def add(self, event: Event) -> None:
+        self.seen.append(event)
         if isinstance(event, TextDelta):
-            text.append(event.text)
+            self.text.append(event.text)
         elif isinstance(event, TextSnapshot):
-            text = [event.text]
+            self.text = [event.text]
         elif isinstance(event, ReasoningDelta):
-            reasoning.append(event.text)
+            self.reasoning.append(event.text)
         elif isinstance(event, Title):
-            fields["title"] = event.title
+            self.fields["title"] = event.title
         elif isinstance(event, Sources):
-            sources.extend(event.sources)
+            self.sources.extend(event.sources)
         elif isinstance(event, ToolCall):
-            calls.append(event)
+            self.calls.append(event)
         elif isinstance(event, Usage):
-            fields["usage"] = event
+            self.fields["usage"] = event
         elif isinstance(event, ProviderInfo):
-            fields["provider"] = event
+            self.fields["provider"] = event
         elif isinstance(event, Conversation):
-            fields["conversation"] = event
+            self.fields["conversation"] = event
         elif isinstance(event, Finished):
-            fields["finish_reason"] = event.reason
+            self.fields["finish_reason"] = event.reason
             if event.text is not None:
-                text = [event.text]
-        elif isinstance(event, ServiceError):
-            raise StreamServiceError(event, f"{event.kind}: {event.message}")
-    return Completion(
-        text="".join(text),
-        reasoning="".join(reasoning),
-        sources=tuple(sources),
-        tool_calls=tuple(calls),
-        events=tuple(seen),
-        **fields,  # type: ignore[arg-type]
-    )
+                self.text = [event.text]
+
+    def completion(self) -> Completion:
+        return Completion(
+            text="".join(self.text),
+            reasoning="".join(self.reasoning),
+            sources=tuple(self.sources),
+            tool_calls=tuple(self.calls),
+            events=tuple(self.seen),
+            **self.fields,  # type: ignore[arg-type]
+        )

@@ -2,26 +2,42 @@
 
 Everything clever lives in the machine; this only moves requests out and
 response events in, waits what the machine says to wait, and closes every
-response it opened, whatever happens.
+response it opened, whatever happens. At DEBUG it logs each request and its
+response on the ``hfclient.driver`` logger (URLs masked, never a header).
 """
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
+import logging
+import time
+from collections.abc import AsyncGenerator, AsyncIterator
+from typing import Final
 
 import anyio
+import attrs
 
+from codec.http import HttpRequest
+from hfclient._options import Settings
 from hfclient.errors import TransportTimeout
 from hfclient.events import Event
-from hfclient.exchange import ResponseEvent, Transport
+from hfclient.exchange import BodyChunk, BodyEnded, ResponseEvent, ResponseStarted, Transport
 from hfclient.protocol import NEED_DATA, NEXT_REQUEST, NO_MORE_EVENTS, Machine
 
 __all__ = ["drive"]
 
+_log = logging.getLogger(__name__)
+_NO_SETTINGS: Final = Settings()
 
-async def drive(machine: Machine, transport: Transport) -> AsyncIterator[Event]:
-    """Run ``machine`` over ``transport``, yielding its events until it is done."""
+
+async def drive(
+    machine: Machine, transport: Transport, settings: Settings = _NO_SETTINGS
+) -> AsyncGenerator[Event, None]:
+    """Run ``machine`` over ``transport``, yielding its events until it is done.
+
+    ``settings`` add the client's headers to every request and give each its timeout.
+    """
     response: AsyncIterator[ResponseEvent] | None = None
+    trace: _Trace | None = None
     try:
         while True:
             event = machine.next_event()
@@ -29,10 +45,14 @@ async def drive(machine: Machine, transport: Transport) -> AsyncIterator[Event]:
                 await _close(response)
                 if machine.delay > 0:
                     await anyio.sleep(machine.delay)
-                response = transport.open(machine.next_request())
+                request = machine.next_request()
+                trace = _Trace(request) if _log.isEnabledFor(logging.DEBUG) else None
+                response = _open(transport, request, settings)
             elif event is NEED_DATA:
                 assert response is not None
                 received = await _next(response, machine.read_timeout)
+                if trace is not None:
+                    trace.saw(received)
                 if received is None:
                     machine.connection_dropped()
                 else:
@@ -43,6 +63,23 @@ async def drive(machine: Machine, transport: Transport) -> AsyncIterator[Event]:
                 yield event  # type: ignore[misc]
     finally:
         await _close(response)
+
+
+def _open(
+    transport: Transport, request: HttpRequest, settings: Settings
+) -> AsyncIterator[ResponseEvent]:
+    if settings.headers:
+        names = {name.lower() for name, _ in settings.headers}
+        kept = tuple((k, v) for k, v in request.headers if k.lower() not in names)
+        # The caller's headers may carry credentials of their own: masked like ours.
+        request = attrs.evolve(
+            request,
+            headers=kept + settings.headers,
+            secret_headers=request.secret_headers | names,
+        )
+    if settings.timeout is None:
+        return transport.open(request)
+    return transport.open(request, timeout=settings.timeout)
 
 
 async def _next(
@@ -63,3 +100,27 @@ async def _close(response: AsyncIterator[ResponseEvent] | None) -> None:
     aclose = getattr(response, "aclose", None)
     if aclose is not None:
         await aclose()
+
+
+class _Trace:
+    """The DEBUG lines of one exchange: its request, its response's head, its body's end."""
+
+    __slots__ = ("_name", "_size", "_started")
+
+    def __init__(self, request: HttpRequest) -> None:
+        self._name = f"{request.method} {request.redacted_url()}"
+        self._started = time.monotonic()
+        self._size = 0
+        _log.debug("%s: %d body bytes sent", self._name, len(request.body))
+
+    def saw(self, event: ResponseEvent | None) -> None:
+        if isinstance(event, BodyChunk):
+            self._size += len(event.data)
+            return
+        elapsed = time.monotonic() - self._started
+        if isinstance(event, ResponseStarted):
+            _log.debug("%s: HTTP %d after %.3f s", self._name, event.status, elapsed)
+        elif isinstance(event, BodyEnded):
+            _log.debug("%s: body of %d bytes ended after %.3f s", self._name, self._size, elapsed)
+        else:
+            _log.debug("%s: connection ended after %d body bytes", self._name, self._size)

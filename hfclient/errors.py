@@ -8,11 +8,15 @@ not echo tokens back.
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from typing import TYPE_CHECKING
 
 import attrs
 
 from codec.errorkinds import ERROR_KINDS, ErrorKind
 from codec.errors import CodecError
+
+if TYPE_CHECKING:
+    from hfclient.completion import Completion
 
 __all__ = [
     "ERROR_CLASSES",
@@ -46,7 +50,14 @@ __all__ = [
 
 
 class HfClientError(Exception):
-    """Root of every error hfclient raises."""
+    """Root of every error hfclient raises.
+
+    ``partial`` is what a ``complete()`` call had gathered when the error
+    ended it (a :class:`~hfclient.completion.Completion`: text, reasoning,
+    usage and provider so far), else ``None``.
+    """
+
+    partial: Completion | None = None
 
 
 class LocalProtocolError(HfClientError):

@@ -1,78 +1,99 @@
-"""A small synchronous facade for scripts.
+"""Synchronous clients for scripts: the async ones, run in a private event-loop thread.
 
 ::
 
-    with SyncClient(lambda: InferenceProviders()) as client:
+    with SyncInferenceProviders() as client:
         print(client.complete(messages, model="llama-3.3-70b").text)
+        with client.stream(messages, model="llama-3.3-70b") as events:
+            for event in events:
+                ...
 
-The async client is made and used in one private event-loop thread, so its
-connections stay on the loop that made them.
+Each sync class has its async class's constructor and methods, with the same
+signatures (the types come from the async methods themselves, so mypy checks
+a sync call as strictly as an async one). The async client is made and used
+in one event-loop thread, so its connections stay on the loop that made them.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Coroutine, Iterator
 from contextlib import AbstractContextManager
 from types import TracebackType
-from typing import Any, Generic, Protocol, Self, TypeVar
+from typing import Any, Concatenate, Generic, ParamSpec, Self, TypeVar, overload
 
 from anyio.from_thread import BlockingPortal, start_blocking_portal
 
-from hfclient.completion import Completion
+from hfclient._options import ClientBase
+from hfclient.client import Hailuo, HuggingChat, InferenceProviders
 from hfclient.events import Event
+from hfclient.stream import EventStream
 
-__all__ = ["AsyncClient", "SyncClient"]
+__all__ = ["SyncEventStream", "SyncHailuo", "SyncHuggingChat", "SyncInferenceProviders"]
 
-
-class AsyncClient(Protocol):
-    """What :class:`SyncClient` needs of a client: ``stream``, ``complete``, ``aclose``."""
-
-    def stream(self, *args: Any, **kwargs: Any) -> Any:
-        """An async iterator of events."""
-        ...
-
-    async def complete(self, *args: Any, **kwargs: Any) -> Completion:
-        """The whole answer."""
-        ...
-
-    async def aclose(self) -> None:
-        """Release the client's transport."""
-        ...
+P = ParamSpec("P")
+R = TypeVar("R")
+C = TypeVar("C", bound=ClientBase)
+S = TypeVar("S", bound="_SyncClient[Any]")
 
 
-C = TypeVar("C", bound=AsyncClient)
+class SyncEventStream:
+    """:class:`~hfclient.stream.EventStream` for synchronous code: iterate, then close.
 
+    ``with client.stream(...) as events:`` closes the response when the block
+    exits, however it exits.
+    """
 
-class SyncClient(Generic[C]):
-    """Runs an async client's ``complete`` and ``stream`` from synchronous code."""
+    def __init__(self, portal: BlockingPortal, events: EventStream) -> None:
+        self._portal = portal
+        self._events = events
 
-    def __init__(self, factory: Callable[[], C]) -> None:
-        self._portal_context: AbstractContextManager[BlockingPortal] = start_blocking_portal()
-        self._portal = self._portal_context.__enter__()
+    def __iter__(self) -> Iterator[Event]:
+        return self
+
+    def __next__(self) -> Event:
         try:
-            self._client: C = self._portal.call(factory)
-        except BaseException:
-            self._portal_context.__exit__(None, None, None)
-            raise
-
-    def complete(self, *args: Any, **kwargs: Any) -> Completion:
-        """The async client's ``complete``, run to its end."""
-        return self._portal.call(lambda: self._client.complete(*args, **kwargs))
-
-    def stream(self, *args: Any, **kwargs: Any) -> Iterator[Event]:
-        """The async client's ``stream``, one event at a time."""
-        events = self._portal.call(lambda: self._client.stream(*args, **kwargs))
-        try:
-            while True:
-                try:
-                    yield self._portal.call(events.__anext__)
-                except StopAsyncIteration:
-                    return
-        finally:
-            self._portal.call(events.aclose)
+            return self._portal.call(self._events.__anext__)
+        except StopAsyncIteration:
+            raise StopIteration from None
 
     def close(self) -> None:
-        """Close the client and stop its event-loop thread."""
+        """Stop the call and release its connection; safe to call more than once."""
+        self._portal.call(self._events.aclose)
+
+    def __enter__(self) -> Self:
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        traceback: TracebackType | None,
+    ) -> None:
+        self.close()
+
+
+class _SyncClient(Generic[C]):
+    """The event-loop thread, the async client made in it, and closing both."""
+
+    _client: C
+    _portal: BlockingPortal
+    _portal_context: AbstractContextManager[BlockingPortal] | None
+
+    def _start(self, make: Callable[[], C]) -> None:
+        portal_context = start_blocking_portal()
+        portal = portal_context.__enter__()
+        try:
+            self._client = portal.call(make)
+        except BaseException:
+            portal_context.__exit__(None, None, None)
+            raise
+        self._portal, self._portal_context = portal, portal_context
+
+    def close(self) -> None:
+        """Close the client, and stop its event-loop thread unless it is a copy's."""
+        if self._portal_context is None:  # a with_options copy: the original owns the thread
+            self._portal.call(self._client.aclose)
+            return
         try:
             self._portal.call(self._client.aclose)
         finally:
@@ -88,3 +109,130 @@ class SyncClient(Generic[C]):
         traceback: TracebackType | None,
     ) -> None:
         self.close()
+
+
+def _parameters_of(
+    async_class: Callable[P, Any],
+) -> Callable[[Callable[..., None]], Callable[Concatenate[Any, P], None]]:
+    # Gives a sync __init__ the async class's parameters, for the type checker only.
+    def typed(init: Callable[..., None]) -> Callable[Concatenate[Any, P], None]:
+        return init
+
+    return typed
+
+
+class _Blocking(Generic[C, P, R]):
+    """An async method of the client, called to its end from synchronous code."""
+
+    def __init__(self, method: Callable[Concatenate[C, P], Coroutine[Any, Any, R]]) -> None:
+        self._method = method
+        self.__doc__ = method.__doc__
+
+    @overload
+    def __get__(self, instance: None, owner: type[Any]) -> Self: ...
+    @overload
+    def __get__(self, instance: _SyncClient[C], owner: type[Any]) -> Callable[P, R]: ...
+    def __get__(self, instance: _SyncClient[C] | None, owner: type[Any]) -> Any:
+        if instance is None:
+            return self
+        method, client, portal = self._method, instance._client, instance._portal
+
+        def call(*args: P.args, **kwargs: P.kwargs) -> R:
+            async def run() -> R:
+                return await method(client, *args, **kwargs)
+
+            return portal.call(run)
+
+        call.__doc__ = method.__doc__
+        return call
+
+
+class _Streaming(Generic[C, P]):
+    """The client's ``stream``, as a :class:`SyncEventStream`."""
+
+    def __init__(self, method: Callable[Concatenate[C, P], EventStream]) -> None:
+        self._method = method
+        self.__doc__ = method.__doc__
+
+    @overload
+    def __get__(self, instance: None, owner: type[Any]) -> Self: ...
+    @overload
+    def __get__(
+        self, instance: _SyncClient[C], owner: type[Any]
+    ) -> Callable[P, SyncEventStream]: ...
+    def __get__(self, instance: _SyncClient[C] | None, owner: type[Any]) -> Any:
+        if instance is None:
+            return self
+        method, client, portal = self._method, instance._client, instance._portal
+
+        def call(*args: P.args, **kwargs: P.kwargs) -> SyncEventStream:
+            # Built in the loop thread: bad arguments raise here, before any request.
+            return SyncEventStream(portal, portal.call(lambda: method(client, *args, **kwargs)))
+
+        call.__doc__ = method.__doc__
+        return call
+
+
+class _Copying(Generic[P]):
+    """The client's ``with_options``: a sync copy on the same thread and connections."""
+
+    # Any, not the client type: mypy cannot solve a Self-typed method for it.
+    def __init__(self, method: Callable[Concatenate[Any, P], Any]) -> None:
+        self._method = method
+        self.__doc__ = method.__doc__
+
+    @overload
+    def __get__(self, instance: None, owner: type[Any]) -> Self: ...
+    @overload
+    def __get__(self, instance: S, owner: type[Any]) -> Callable[P, S]: ...
+    def __get__(self, instance: _SyncClient[Any] | None, owner: type[Any]) -> Any:
+        if instance is None:
+            return self
+        method = self._method
+
+        def call(*args: P.args, **kwargs: P.kwargs) -> _SyncClient[Any]:
+            copy = object.__new__(type(instance))
+            copy._client = method(instance._client, *args, **kwargs)
+            copy._portal, copy._portal_context = instance._portal, None
+            return copy
+
+        return call
+
+
+class SyncInferenceProviders(_SyncClient[InferenceProviders]):
+    """:class:`~hfclient.client.InferenceProviders`, for synchronous code."""
+
+    @_parameters_of(InferenceProviders)
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        """Make the async client, with these arguments, in a new event-loop thread."""
+        self._start(lambda: InferenceProviders(*args, **kwargs))
+
+    stream = _Streaming(InferenceProviders.stream)
+    complete = _Blocking(InferenceProviders.complete)
+    with_options = _Copying(InferenceProviders.with_options)
+
+
+class SyncHuggingChat(_SyncClient[HuggingChat]):
+    """:class:`~hfclient.client.HuggingChat`, for synchronous code."""
+
+    @_parameters_of(HuggingChat)
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        """Make the async client, with these arguments, in a new event-loop thread."""
+        self._start(lambda: HuggingChat(*args, **kwargs))
+
+    stream = _Streaming(HuggingChat.stream)
+    complete = _Blocking(HuggingChat.complete)
+    with_options = _Copying(HuggingChat.with_options)
+
+
+class SyncHailuo(_SyncClient[Hailuo]):
+    """:class:`~hfclient.client.Hailuo`, for synchronous code."""
+
+    @_parameters_of(Hailuo)
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        """Make the async client, with these arguments, in a new event-loop thread."""
+        self._start(lambda: Hailuo(*args, **kwargs))
+
+    stream = _Streaming(Hailuo.stream)
+    complete = _Blocking(Hailuo.complete)
+    with_options = _Copying(Hailuo.with_options)

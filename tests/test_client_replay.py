@@ -10,7 +10,7 @@ from hfclient.completion import Completion
 from hfclient.credentials import Secret, from_env
 from hfclient.errors import FixtureMissError, MissingAuthError, ReadError, StreamServiceError
 from hfclient.events import Conversation, Event, TextDelta
-from hfclient.sync import SyncClient
+from hfclient.sync import SyncInferenceProviders
 from hfclient.transport.replay import RecordedExchange, ReplayTransport
 from tests.conftest import DATA
 
@@ -180,12 +180,15 @@ def test_in_band_error_makes_complete_raise() -> None:
 
 
 def test_sync_facade() -> None:
-    with SyncClient(
-        lambda: InferenceProviders(api_key="hf_x", transport=ReplayTransport(router_exchanges()))
+    with SyncInferenceProviders(
+        api_key="hf_x", transport=ReplayTransport(router_exchanges())
     ) as client:
         assert client.complete(MESSAGES, model="llama-3.3-70b").finish_reason == "tool_calls"
-    with SyncClient(
-        lambda: InferenceProviders(api_key="hf_x", transport=ReplayTransport(router_exchanges()))
-    ) as client:
-        events = list(client.stream(MESSAGES, model="llama-3.3-70b"))
+    with (
+        SyncInferenceProviders(
+            api_key="hf_x", transport=ReplayTransport(router_exchanges())
+        ) as client,
+        client.stream(MESSAGES, model="llama-3.3-70b") as stream,
+    ):
+        events = list(stream)
     assert "".join(e.text for e in events if isinstance(e, TextDelta)).endswith("Paris.")

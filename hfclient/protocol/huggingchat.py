@@ -211,7 +211,7 @@ class HuggingChatMachine(Machine):
         era: Era = "v2",
         base_url: str = BASE_URL,
         headers: Iterable[tuple[str, str]] = (),
-        read_timeout: float = 30.0,
+        read_timeout: float | None = 30.0,
         new_id: Callable[[], str] = _uuid_hex,
         now: Callable[[], float] = time.time,
     ) -> None:
@@ -226,8 +226,8 @@ class HuggingChatMachine(Machine):
             raise LocalProtocolError("model must name a HuggingChat model")
         if era not in _ERAS:
             raise LocalProtocolError(f"era must be 'v2' or 'legacy', not {era!r}")
-        if not read_timeout > 0:
-            raise LocalProtocolError("read_timeout must be a positive number of seconds")
+        if read_timeout is not None and not read_timeout > 0:
+            raise LocalProtocolError("read_timeout must be a positive number of seconds or None")
         if conversation is not None and conversation.service != _SERVICE:
             raise LocalProtocolError(
                 f"a {conversation.service} conversation cannot continue on HuggingChat"
@@ -240,7 +240,7 @@ class HuggingChatMachine(Machine):
         self._files = tuple(files)
         self._base_url = base_url
         self._headers = tuple(headers)
-        self._read_timeout = float(read_timeout)
+        self._read_timeout = None if read_timeout is None else float(read_timeout)
         self._new_id = new_id
         self._now = now
         self._conversation_id: str | None = None
@@ -276,8 +276,8 @@ class HuggingChatMachine(Machine):
         return self._conversation_id
 
     @property
-    def read_timeout(self) -> float:
-        """Seconds the driver allows between two body chunks before giving up."""
+    def read_timeout(self) -> float | None:
+        """Seconds the driver allows between two body chunks before giving up (None: no limit)."""
         return self._read_timeout
 
     # The flow.

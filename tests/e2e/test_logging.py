@@ -1,0 +1,67 @@
+"""The ``hfclient`` loggers: a line per request and response at DEBUG, never a secret."""
+
+from __future__ import annotations
+
+import logging
+
+import pytest
+
+from hfclient.client import Hailuo, InferenceProviders
+from hfclient.exchange import Transport
+from tests.conftest import DATA
+from tests.e2e.fakes import FakeService, stream
+from tests.transport.servers import HttpServer
+
+pytestmark = pytest.mark.anyio
+
+EXAMPLES = DATA / "examples"
+SECRETS = ("hf_planted_token_7f3a", "planted-hailuo-token", "99887766554433", "uuid-planted-42")
+
+
+def _logged(caplog: pytest.LogCaptureFixture) -> str:
+    return "\n".join(record.getMessage() for record in caplog.records)
+
+
+async def test_debug_lines_name_each_exchange_without_its_secrets(
+    https_server: HttpServer, transport: Transport, caplog: pytest.LogCaptureFixture
+) -> None:
+    https_server.handler = FakeService(
+        {
+            ("POST", "/v1/chat/completions"): [
+                stream(
+                    (EXAMPLES / "hf-router.stream.sse").read_bytes(),
+                    content_type="text/event-stream",
+                )
+            ],
+            ("POST", "/v4/api/chat/msg"): [
+                stream(
+                    (EXAMPLES / "hailuo.stream.sse").read_bytes(), content_type="text/event-stream"
+                )
+            ],
+        }
+    )
+    caplog.set_level(logging.DEBUG, logger="hfclient")
+    router = InferenceProviders(
+        api_key=SECRETS[0],
+        provider="auto",
+        base_url=https_server.url,
+        hub_url=https_server.url,
+        headers={"X-Api-Key": SECRETS[0]},
+        transport=transport,
+    )
+    await router.complete([{"role": "user", "content": "hi"}], model="org/model")
+    hailuo = Hailuo(
+        token=SECRETS[1],
+        device_id=SECRETS[2],
+        uuid=SECRETS[3],
+        base_url=https_server.url,
+        transport=transport,
+    )
+    await hailuo.complete([{"role": "user", "content": "hi"}])
+    logged = _logged(caplog)
+    assert f"POST {https_server.url}/v1/chat/completions: HTTP 200" in logged
+    assert f"POST {https_server.url}/v4/api/chat/msg?" in logged
+    assert "body of" in logged
+    for secret in SECRETS:
+        assert secret not in logged
+    assert all(record.name.startswith("hfclient.") for record in caplog.records)

@@ -1,0 +1,78 @@
+"""How users call hfclient, checked by ``mypy --strict`` (pyproject's mypy ``files``).
+
+Never run: the calls would need credentials. mypy proves the public API is
+typed end to end: a missing ``model=`` or a wrong type is an error here.
+"""
+
+from __future__ import annotations
+
+import logging
+
+from hfclient import (
+    Completion,
+    EventStream,
+    HuggingChat,
+    InferenceProviders,
+    SyncHailuo,
+    SyncInferenceProviders,
+    Timeout,
+)
+from hfclient.errors import (
+    AllProvidersFailedError,
+    HfClientError,
+    PaymentRequiredError,
+    RateLimitError,
+    TransportTimeout,
+)
+from hfclient.events import Conversation, ReasoningDelta, TextDelta
+from hfclient.serialization import from_json, to_json
+
+MESSAGES = [{"role": "user", "content": "Hello"}]
+
+logging.getLogger("hfclient").setLevel(logging.DEBUG)
+
+
+async def async_usage() -> str:
+    async with InferenceProviders(timeout=Timeout(connect=5, read=30), max_retries=2) as client:
+        quick = client.with_options(timeout=10, headers={"X-Trace": "1"}, max_retries=0)
+        try:
+            answer: Completion = await quick.complete(MESSAGES, model="org/model", max_tokens=64)
+        except RateLimitError as error:
+            wait: float | None = error.retry_after
+            return f"wait {wait}"
+        except (PaymentRequiredError, AllProvidersFailedError, TransportTimeout) as error:
+            partial = error.partial
+            return "" if partial is None else partial.text
+        events: EventStream = client.stream(MESSAGES, model="org/model:fastest")
+        async with events:
+            async for event in events:
+                if isinstance(event, TextDelta | ReasoningDelta):
+                    print(event.text, end="")
+        return answer.text
+
+
+async def huggingchat_usage() -> Conversation | None:
+    async with HuggingChat(timeout=Timeout(read=45)) as chat:
+        first = await chat.complete(MESSAGES, model="org/model")
+        if first.conversation is None:
+            return None
+        saved = to_json(first.conversation)
+        again = await chat.complete(
+            MESSAGES, model="org/model", conversation=from_json(Conversation, saved)
+        )
+        return again.conversation
+
+
+def sync_usage() -> str:
+    with SyncInferenceProviders(provider="auto", headers={"X-Team": "bots"}) as client:
+        text = client.complete(MESSAGES, model="org/model").text
+        with client.with_options(timeout=5).stream(MESSAGES, model="org/model") as events:
+            for event in events:
+                if isinstance(event, TextDelta):
+                    text += event.text
+    with SyncHailuo() as hailuo:
+        try:
+            text += hailuo.complete(MESSAGES).text
+        except HfClientError as error:
+            text += str(error)
+    return text
