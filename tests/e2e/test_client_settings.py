@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
+import anyio
 import pytest
+import trustme
 
 from hfclient import HuggingChat, InferenceProviders, Timeout
 from hfclient.errors import TransportTimeout
@@ -92,3 +95,40 @@ async def test_max_retries_is_checked() -> None:
     client = InferenceProviders(api_key="hf_x", transport=ReplayTransport([]))
     with pytest.raises(ValueError, match="max_retries"):
         client.with_options(max_retries=True)  # type: ignore[arg-type]
+
+
+async def test_one_client_on_defaults_carries_100_concurrent_streams(
+    https_server: HttpServer, ca: trustme.CA, tmp_path: Path
+) -> None:
+    pem = tmp_path / "ca.pem"
+    ca.cert_pem.write_to_path(str(pem))
+    streams = 100
+    release = Gate()  # every answer waits here until all the streams are in flight
+    head, rest = STREAM[:300], STREAM[300:]
+    https_server.handler = lambda _: Response(
+        headers=[("Content-Type", SSE)], body=[head, release, rest], framing="chunked"
+    )
+    arrived = 0
+    texts: list[str] = []
+
+    async def one(client: InferenceProviders) -> None:
+        nonlocal arrived
+        async with client.stream(MESSAGES, model="org/model") as events:
+            first = True
+            async for _ in events:
+                if first:
+                    first, arrived = False, arrived + 1
+                    if arrived == streams:
+                        release.open()
+        texts.append("done")
+
+    async with (
+        InferenceProviders(
+            api_key="hf_x", provider="auto", base_url=https_server.url, proxy=None, verify=pem
+        ) as client,
+        anyio.create_task_group() as group,
+    ):
+        for _ in range(streams):
+            group.start_soon(one, client)
+    assert texts == ["done"] * streams
+    assert https_server.connection_count == streams
