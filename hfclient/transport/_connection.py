@@ -15,7 +15,7 @@ from anyio.abc import ByteStream
 from hfclient.errors import LocalProtocolError
 
 from ._errors import Phase, translated
-from ._origin import Origin
+from ._origin import Origin, described
 
 __all__ = ["H11Connection"]
 
@@ -63,7 +63,7 @@ class H11Connection:
             request = _request(method, target, headers)
             if request is None:
                 raise LocalProtocolError(
-                    f"the request for {self.peer} is not valid HTTP/1.1 "
+                    f"the request for {described(self.peer, self.url)} is not valid HTTP/1.1 "
                     "(an illegal header name or value?)"
                 )
             data = self._h11.send(request)

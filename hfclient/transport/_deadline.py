@@ -1,4 +1,4 @@
-"""The end of a whole exchange (``total_timeout``), shared by the transports."""
+"""The end of a whole exchange (``Timeout.total``), shared by the transports."""
 
 from __future__ import annotations
 

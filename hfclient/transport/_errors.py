@@ -28,7 +28,7 @@ from hfclient.errors import (
     WriteError,
 )
 
-from ._origin import Origin
+from ._origin import Origin, described
 
 __all__ = ["Phase", "translated"]
 
@@ -96,7 +96,7 @@ def translated(phase: Phase, peer: Origin, url: str | None = None) -> Iterator[N
     except HfClientError:
         raise
     except _BACKEND_ERRORS as exc:
-        error = _translate(exc, _subject(phase, peer, url), phase, str(peer))
+        error = _translate(exc, _subject(phase, peer, url), phase, described(peer, url))
         # h11 may quote what it refused, e.g. a header value that is a credential.
         if isinstance(exc, h11.LocalProtocolError):
             raise error from None

@@ -13,7 +13,13 @@ import pytest
 import trustme
 
 from codec.http import HttpRequest
-from hfclient.errors import ConnectError, PoolTimeout, ProxyError, TransportTimeout
+from hfclient.errors import (
+    ConnectError,
+    LocalProtocolError,
+    PoolTimeout,
+    ProxyError,
+    TransportTimeout,
+)
 from hfclient.exchange import BodyChunk
 from hfclient.timeouts import Timeout
 from hfclient.transport import anyio_h11
@@ -253,3 +259,20 @@ async def test_a_proxy_refusal_names_the_url_but_not_its_secret(
     message = str(caught.value)
     assert f"{https_server.url}/api/models/x/y?device_id=<redacted>&page=2" in message
     assert SECRET not in message
+
+
+async def test_an_unsendable_request_names_the_url_but_not_its_secret(
+    http_server: HttpServer,
+) -> None:
+    request = secret_request(http_server.url)
+    request = HttpRequest(
+        request.method,
+        request.url,
+        headers=(("X-Bad", "a\r\nb"),),
+        secret_query=request.secret_query,
+    )
+    async with AnyioH11Transport(proxy=None) as t:
+        with pytest.raises(LocalProtocolError) as caught:
+            await collect(t, request)
+    assert "/api/models/x/y?device_id=<redacted>&page=2" in str(caught.value)
+    assert SECRET not in str(caught.value)
