@@ -11,10 +11,10 @@ from collections.abc import AsyncIterator
 
 import anyio
 
-from hfclient.errors import TransportTimeout
+from hfclient.errors import TransportError, TransportTimeout
 from hfclient.events import Event
 from hfclient.exchange import ResponseEvent, Transport
-from hfclient.protocol import NEED_DATA, NEXT_REQUEST, NO_MORE_EVENTS, Machine
+from hfclient.protocol import NEED_DATA, NEXT_REQUEST, NO_MORE_EVENTS, Machine, State
 
 __all__ = ["drive"]
 
@@ -32,7 +32,13 @@ async def drive(machine: Machine, transport: Transport) -> AsyncIterator[Event]:
                 response = transport.open(machine.next_request())
             elif event is NEED_DATA:
                 assert response is not None
-                received = await _next(response, machine.read_timeout)
+                try:
+                    received = await _next(response, machine.read_timeout)
+                except TransportError as error:
+                    if machine.state is not State.WAITING:
+                        raise
+                    machine.transport_failed(error)  # before any byte: the machine decides
+                    continue
                 if received is None:
                     machine.connection_dropped()
                 else:

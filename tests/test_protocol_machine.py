@@ -11,7 +11,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from hfclient import protocol
-from hfclient.errors import HfClientError, LocalProtocolError, ReadError
+from hfclient.errors import ConnectError, HfClientError, LocalProtocolError, ReadError
 from hfclient.exchange import BodyChunk, BodyEnded, ResponseStarted
 from hfclient.protocol import (
     NEED_DATA,
@@ -155,6 +155,8 @@ def act(machine: Machine, action: Action) -> None:
             machine.receive(argument)  # type: ignore[arg-type]
         elif name == "drop":
             machine.connection_dropped()
+        elif name == "transport":
+            machine.transport_failed(ConnectError("connection refused"))
         else:
             machine.next_event()
     except HfClientError:
@@ -168,6 +170,7 @@ PROBES: list[Action] = [
     ("receive", BodyChunk(b"")),
     ("receive", BodyEnded()),
     ("drop", None),
+    ("transport", None),
 ]
 
 

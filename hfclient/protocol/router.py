@@ -1,15 +1,20 @@
 """The Inference Providers router flow: provider mapping, then providers in turn.
 
-Before the first token of an answer: 402 moves on to the next provider;
-429 waits ``Retry-After`` (capped) and tries the same provider once more,
-then moves on; 5xx retries once after a backoff, then moves on; any other
-4xx stops. When every provider fails, the error lists each with its status
-(protocols/hf-inference.md §4, §7.4 and the fixes listed there).
+Before the first byte of an answer: 402 moves on to the next provider;
+429 waits ``Retry-After`` (capped) and tries the same provider again, up
+to ``max_retries`` times, then moves on; 5xx and connection failures do the
+same after a backoff that doubles; any other 4xx stops. Nothing is sent
+again once an answer started. When every provider fails, the error lists
+each attempt with its status, and is also of the attempts' own class when
+they all failed alike (protocols/hf-inference.md §4, §7.4 and the fixes
+listed there). Each retry and each move to the next provider is logged at
+INFO (provider, status, wait; never a credential).
 """
 
 from __future__ import annotations
 
 import json
+import logging
 import time
 from collections.abc import Callable, Mapping, MutableMapping, Sequence
 from typing import Any, ClassVar, Final
@@ -30,9 +35,12 @@ from hfclient.decoding import StreamDecoder
 from hfclient.errors import (
     AllProvidersFailedError,
     DecodeError,
+    HfClientError,
+    HTTPStatusError,
     MissingAuthError,
     ModelNotSupportedError,
     ProviderAttempt,
+    TransportError,
 )
 from hfclient.events import Event, Status
 from hfclient.protocol._machine import Exchange, Machine
@@ -41,6 +49,8 @@ from hfclient.protocol._status import error_for_status, retry_after_seconds
 from hfclient.translate.router import RouterTranslator
 
 __all__ = ["AUTO", "RouterMachine", "RouterStep", "provider_route", "resolve_model"]
+
+log = logging.getLogger(__name__)
 
 AUTO: Final = "auto"
 _AUTH_HINT: Final = "pass api_key= or set HF_TOKEN to a Hugging Face access token"
@@ -85,14 +95,18 @@ class RouterMachine(Machine):
     in mapping order; a provider name uses only that one; ``"auto"`` lets the
     router choose (``/v1/chat/completions``, no mapping request).
     ``mapping_cache`` (model id → mapping) is shared by the caller so the
-    mapping is fetched once per model. ``now`` is the clock for HTTP-date
-    ``Retry-After`` values; the machine reads no other clock.
+    mapping is fetched once per model. ``max_retries`` is how many times one
+    provider is tried again after a 429, a 5xx or a connection failure
+    before the next one (the auto route: before the error is raised); 5xx
+    and connection failures wait ``server_error_backoff`` seconds, doubled
+    at each retry. ``now`` is the clock for HTTP-date ``Retry-After``
+    values; the machine reads no other clock.
     """
 
     TRANSITIONS: ClassVar[Transitions] = transition_table(
         starts=[_MAPPING, _PROVIDER, _AUTO],  # no mapping cached, cached, auto
         follows={_MAPPING: [_PROVIDER], _PROVIDER: [_PROVIDER]},  # the next provider
-        retries=[_PROVIDER, _AUTO],  # once after a 429 or a 5xx
+        retries=[_PROVIDER, _AUTO],  # after a 429, a 5xx or a connection failure
         completes=[_PROVIDER, _AUTO],
     )
 
@@ -106,6 +120,7 @@ class RouterMachine(Machine):
         parameters: Mapping[str, object] | None = None,
         max_inputs_length: int | None = None,
         mapping_cache: MutableMapping[str, list[wire.ProviderMapping]] | None = None,
+        max_retries: int = 1,
         retry_after_cap: float = 10.0,
         server_error_backoff: float = 1.0,
         base_url: str = SERVERS["default"],
@@ -113,6 +128,8 @@ class RouterMachine(Machine):
         now: Callable[[], float] = time.time,
     ) -> None:
         super().__init__()
+        if max_retries < 0:
+            raise ValueError(f"max_retries must be 0 or more, not {max_retries}")
         if not api_key:
             raise MissingAuthError(f"the router needs a token: {_AUTH_HINT}")
         self._api_key = api_key
@@ -127,7 +144,8 @@ class RouterMachine(Machine):
         self._wanted = provider
         self._providers: list[wire.ProviderMapping] = []
         self._attempts: list[ProviderAttempt] = []
-        self._retried = False
+        self._max_retries = max_retries
+        self._tries = 0  # retries of the current provider so far
         self._translator: RouterTranslator | None = None
         self._messages = [dict(m) for m in messages]
         if max_inputs_length is not None:
@@ -212,20 +230,48 @@ class RouterMachine(Machine):
             provider=provider,
         )
 
-    def _next_provider(self) -> None:
-        self._retried = False
+    def _next_provider(self, failed: str, why: str) -> None:
+        self._tries = 0
         self._providers.pop(0)
         if self._providers:
+            log.info("provider %s failed (%s); trying %s", failed, why, self._providers[0].provider)
             self._queue(_PROVIDER, self._provider_exchange())
             return
-        raise AllProvidersFailedError(
-            f"every provider of {self._model} failed", attempts=self._attempts
+        log.info("provider %s failed (%s); no provider left", failed, why)
+        raise AllProvidersFailedError.from_attempts(
+            f"every provider of {self._model} failed", self._attempts
         )
 
-    def _try_again(self, delay: float) -> None:
-        self._retried = True
-        exchange = self._auto_exchange() if self.step is _AUTO else self._provider_exchange()
-        self._retry(exchange, delay=delay)
+    def _attempt_failed(
+        self,
+        exchange: Exchange,
+        error: HfClientError,
+        *,
+        status: int | None,
+        wait: float | None,
+        moves_on: bool = True,
+    ) -> None:
+        """One attempt failed: retry after ``wait`` (None: not retryable), else move on or raise."""
+        provider = exchange.provider or AUTO
+        why = f"HTTP {status}" if status is not None else type(error).__name__
+        message = error.message if isinstance(error, HTTPStatusError) else str(error)
+        retry_after = error.retry_after if isinstance(error, HTTPStatusError) else None
+        self._attempts.append(ProviderAttempt(provider, status, message, type(error), retry_after))
+        if wait is not None and self._tries < self._max_retries:
+            self._tries += 1
+            log.info(
+                "retrying %s after %s in %.2f s (retry %d of %d)",
+                provider, why, wait, self._tries, self._max_retries,
+            )  # fmt: skip
+            exchange = self._auto_exchange() if self.step is _AUTO else self._provider_exchange()
+            self._retry(exchange, delay=wait)
+        elif moves_on and self.step is _PROVIDER:
+            self._next_provider(provider, why)
+        else:
+            raise error
+
+    def _backoff_wait(self) -> float:
+        return self._backoff * float(2**self._tries)
 
     # Machine hooks.
 
@@ -251,6 +297,11 @@ class RouterMachine(Machine):
             self._translator.provider = picked
         return []
 
+    def _on_transport_failed(self, exchange: Exchange, error: TransportError) -> None:
+        if self.step is _MAPPING:
+            raise error
+        self._attempt_failed(exchange, error, status=None, wait=self._backoff_wait())
+
     def _on_error_status(self, exchange: Exchange, body: bytes) -> None:
         response = exchange.response
         assert response is not None
@@ -265,15 +316,13 @@ class RouterMachine(Machine):
         )
         if self.step is _MAPPING or status in (401, 403):
             raise error  # the mapping request, or a token problem: no provider will do better
-        self._attempts.append(ProviderAttempt(exchange.provider or AUTO, status, error.message))
-        if status == 429 and not self._retried:
+        if status == 429:
             wait = retry_after_seconds(response.header("Retry-After"), now=self._now())
-            self._try_again(min(wait if wait is not None else 1.0, self._retry_after_cap))
-        elif status >= 500 and not self._retried:
-            self._try_again(self._backoff)
-        elif status in (402, 429) or status >= 500:
-            if self.step is _AUTO:
-                raise error
-            self._next_provider()
+            wait = min(wait if wait is not None else 1.0, self._retry_after_cap)
+            self._attempt_failed(exchange, error, status=status, wait=wait)
+        elif status >= 500:
+            self._attempt_failed(exchange, error, status=status, wait=self._backoff_wait())
+        elif status == 402:
+            self._attempt_failed(exchange, error, status=status, wait=None)
         else:
             raise error

@@ -1,0 +1,88 @@
+"""RouterMachine through hfclient.driver.drive and a real transport, against a fake router."""
+
+from __future__ import annotations
+
+import ssl
+from dataclasses import replace
+
+import pytest
+
+from hfclient.driver import drive
+from hfclient.errors import AllProvidersFailedError, RateLimitError
+from hfclient.events import Event, Finished, ProviderInfo
+from hfclient.protocol.router import RouterMachine
+from hfclient.transport.anyio_h11 import AnyioH11Transport
+from tests.e2e.fakes import FakeService, drain, json_answer, stream
+from tests.e2e.test_router_e2e import CEREBRAS, GROQ, MAPPING, MAPPING_PATH, MESSAGES, MODEL, SSE
+from tests.e2e.test_router_e2e import STREAM as ANSWER
+from tests.transport.servers import HttpServer, Response
+
+pytestmark = pytest.mark.anyio
+
+
+def router(server: HttpServer, **options: object) -> RouterMachine:
+    return RouterMachine(
+        api_key="hf_e2e_secret",
+        model=MODEL,
+        messages=MESSAGES,
+        base_url=server.url,
+        hub_url=server.url,
+        server_error_backoff=0.0,
+        **options,  # type: ignore[arg-type]
+    )
+
+
+async def run(
+    machine: RouterMachine, context: ssl.SSLContext
+) -> tuple[list[Event], Exception | None]:
+    transport = AnyioH11Transport(ssl_context=context, proxy=None)
+    try:
+        return await drain(drive(machine, transport))
+    finally:
+        await transport.aclose()
+
+
+async def test_a_connection_closed_before_any_byte_is_retried(
+    https_server: HttpServer, client_ssl_context: ssl.SSLContext
+) -> None:
+    fake = FakeService(
+        {
+            # No keep-alive: the failing POST is on a new connection (a reused one
+            # the transport itself would retry once).
+            ("GET", MAPPING_PATH): [replace(json_answer(MAPPING), keep_alive=False)],
+            ("POST", CEREBRAS): [
+                Response(raw=b""),
+                stream(ANSWER, content_type=SSE),
+            ],
+        }
+    )
+    https_server.handler = fake
+    events, error = await run(router(https_server), client_ssl_context)
+    assert error is None
+    assert events[0] == ProviderInfo("cerebras", "qwen/qwen3-32b-fp8")
+    assert isinstance(events[-1], Finished)
+    assert fake.paths() == [f"GET {MAPPING_PATH}", f"POST {CEREBRAS}", f"POST {CEREBRAS}"]
+
+
+async def test_every_provider_rate_limited_is_caught_as_rate_limit(
+    https_server: HttpServer, client_ssl_context: ssl.SSLContext
+) -> None:
+    limited = json_answer(b'{"error":"slow down"}', 429, ("Retry-After", "0"))
+    mapping = (
+        b'{"id":"%s","inferenceProviderMapping":{'
+        b'"cerebras":{"status":"live","providerId":"a","task":"conversational"},'
+        b'"groq":{"status":"live","providerId":"b","task":"conversational"}}}' % MODEL.encode()
+    )
+    https_server.handler = FakeService(
+        {
+            ("GET", MAPPING_PATH): [json_answer(mapping)],
+            ("POST", CEREBRAS): [limited, limited],
+            ("POST", GROQ): [limited, limited],
+        }
+    )
+    events, error = await run(router(https_server), client_ssl_context)
+    assert events == []
+    assert isinstance(error, RateLimitError)
+    assert isinstance(error, AllProvidersFailedError)
+    assert error.retry_after == 0.0
+    assert "hf_e2e_secret" not in str(error) + repr(error)
