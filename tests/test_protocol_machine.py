@@ -108,6 +108,7 @@ SCENARIOS: dict[type[Machine], list[tuple[Factory, list[Scripted]]]] = {
         (router.machine, [router.error(500)]),
         (router_cached, [router.error(401)]),
         (router_auto, [router.error(503), router.stream_ok]),
+        (router.machine, [Scripted(307, (("Location", "/api/models/a/b"),)), router.mapping_ok]),
     ],
     HailuoMachine: [
         (hailuo.machine, [HAILUO_OK]),

@@ -18,11 +18,18 @@ import logging
 import time
 from collections.abc import Callable, Mapping, MutableMapping, Sequence
 from typing import Any, ClassVar, Final
+from urllib.parse import urlsplit
+
+import attrs
 
 from codec import router as wire
 from codec._generated.router import (
+    CONVERSATIONAL_TASK,
+    LIVE_STATUS,
+    MAX_REDIRECTS,
     MODEL_ALIASES,
     OPERATIONS,
+    POLICY_SUFFIXES,
     PROVIDERS,
     SERVERS,
     build_chat_completions,
@@ -45,10 +52,17 @@ from hfclient.errors import (
 from hfclient.events import Event, Status
 from hfclient.protocol._machine import Exchange, Machine
 from hfclient.protocol._states import Step, Transitions, transition_table
-from hfclient.protocol._status import error_for_status, retry_after_seconds
+from hfclient.protocol._status import error_for_status, redirect_target, retry_after_seconds
 from hfclient.translate.router import RouterTranslator
 
-__all__ = ["AUTO", "RouterMachine", "RouterStep", "provider_route", "resolve_model"]
+__all__ = [
+    "AUTO",
+    "RouterMachine",
+    "RouterStep",
+    "provider_route",
+    "resolve_model",
+    "split_model",
+]
 
 log = logging.getLogger(__name__)
 
@@ -67,6 +81,21 @@ def provider_route(provider: str, model: str) -> str:
 def resolve_model(model: str) -> str:
     """A short alias to its Hub id; any other name passes through unchanged."""
     return MODEL_ALIASES.get(model, model)
+
+
+def split_model(model: str) -> tuple[str, str | None, str | None]:
+    """``org/name:suffix`` as ``(hub_id, provider, policy)``, aliases resolved.
+
+    A suffix the spec lists in ``POLICY_SUFFIXES`` (``fastest``, ``cheapest``,
+    ...) is a policy for the auto route; any other names a provider; without
+    a suffix both are ``None``.
+    """
+    name, colon, suffix = model.rpartition(":")
+    if not colon or not name or not suffix:
+        return resolve_model(model), None, None
+    if suffix in POLICY_SUFFIXES:
+        return resolve_model(name), None, suffix
+    return resolve_model(name), suffix, None
 
 
 class RouterStep(Step):
@@ -92,8 +121,15 @@ class RouterMachine(Machine):
     """One streaming chat completion through the router.
 
     ``provider`` ``None`` tries the model's ``live`` conversational providers
-    in mapping order; a provider name uses only that one; ``"auto"`` lets the
-    router choose (``/v1/chat/completions``, no mapping request).
+    in mapping order; a provider name uses only that one, whatever its
+    mapping status (``staging`` and ``error`` are logged as a warning);
+    ``"auto"`` lets the router choose (``/v1/chat/completions``, no mapping
+    request). ``model`` may name the provider itself, ``org/name:provider``,
+    or a policy of the auto route, ``org/name:fastest`` (the spec's
+    ``POLICY_SUFFIXES``; sent as written). ``bill_to`` sends
+    ``X-HF-Bill-To`` (the organization billed). The Hub lookup follows
+    same-host redirects (a renamed repo), ``MAX_REDIRECTS`` at most; a
+    redirect to another host is an error, so the token never leaves it.
     ``mapping_cache`` (model id → mapping) is shared by the caller so the
     mapping is fetched once per model. ``max_retries`` is how many times one
     provider is tried again after a 429, a 5xx or a connection failure
@@ -106,7 +142,8 @@ class RouterMachine(Machine):
     TRANSITIONS: ClassVar[Transitions] = transition_table(
         starts=[_MAPPING, _PROVIDER, _AUTO],  # no mapping cached, cached, auto
         follows={_MAPPING: [_PROVIDER], _PROVIDER: [_PROVIDER]},  # the next provider
-        retries=[_PROVIDER, _AUTO],  # after a 429, a 5xx or a connection failure
+        # Providers after a 429, a 5xx or a connection failure; the mapping after a redirect.
+        retries=[_MAPPING, _PROVIDER, _AUTO],
         completes=[_PROVIDER, _AUTO],
     )
 
@@ -120,6 +157,7 @@ class RouterMachine(Machine):
         parameters: Mapping[str, object] | None = None,
         max_inputs_length: int | None = None,
         mapping_cache: MutableMapping[str, list[wire.ProviderMapping]] | None = None,
+        bill_to: str | None = None,
         max_retries: int = 1,
         retry_after_cap: float = 10.0,
         server_error_backoff: float = 1.0,
@@ -133,7 +171,16 @@ class RouterMachine(Machine):
         if not api_key:
             raise MissingAuthError(f"the router needs a token: {_AUTH_HINT}")
         self._api_key = api_key
-        self._model = resolve_model(model)
+        self._model, pinned, policy = split_model(model)
+        if pinned is not None and provider not in (None, AUTO, pinned):
+            raise ValueError(f"model {model!r} names provider {pinned!r} but provider={provider!r}")
+        suffix = pinned or policy
+        # The auto route gets the suffix as written: the router applies it (§2.4).
+        self._auto_model = f"{self._model}:{suffix}" if suffix else self._model
+        if provider is None:
+            provider = AUTO if policy is not None else pinned
+        self._bill_to = bill_to
+        self._redirects = 0
         self._parameters = dict(parameters or {})
         self._base_url = base_url
         self._hub_url = hub_url
@@ -191,18 +238,29 @@ class RouterMachine(Machine):
 
     def _auto_exchange(self) -> Exchange:
         request = build_chat_completions(
-            body=self._body(self._model), api_key=self._api_key, base_url=self._base_url
+            body=self._body(self._auto_model),
+            api_key=self._api_key,
+            bill_to=self._bill_to,
+            base_url=self._base_url,
         )
         return Exchange(request, OPERATIONS["chat_completions"], stream=self._stream_decoder(None))
 
     def _use_mapping(self, entries: list[wire.ProviderMapping]) -> None:
-        usable = [
-            entry
-            for entry in entries
-            if entry.status == "live"
-            and entry.task == "conversational"
-            and (self._wanted is None or entry.provider == self._wanted)
-        ]
+        if self._wanted is None:
+            usable = [
+                e for e in entries if e.status == LIVE_STATUS and e.task == CONVERSATIONAL_TASK
+            ]
+        else:
+            usable = [
+                e for e in entries if e.provider == self._wanted and e.task == CONVERSATIONAL_TASK
+            ]
+            for entry in usable:
+                if entry.status != LIVE_STATUS:
+                    # Named explicitly: used as huggingface_hub does, with a warning (§8).
+                    log.warning(
+                        "provider %s serves %s with mapping status %r, not %r",
+                        entry.provider, self._model, entry.status, LIVE_STATUS,
+                    )  # fmt: skip
         if not usable:
             wanted = f" through {self._wanted}" if self._wanted else ""
             raise ModelNotSupportedError(
@@ -220,6 +278,7 @@ class RouterMachine(Machine):
             route=info.route_for(provider, model),
             body=self._body(model),
             api_key=self._api_key,
+            bill_to=self._bill_to,
             base_url=self._base_url,
             headers=info.headers,
         )
@@ -270,6 +329,25 @@ class RouterMachine(Machine):
         else:
             raise error
 
+    def _follow(self, exchange: Exchange, location: str | None, error: HfClientError) -> None:
+        """A Hub redirect (a renamed repo): the same host only, a few hops at most."""
+        here = exchange.request.url
+        target = redirect_target(here, location)
+        if target is None or self._redirects >= MAX_REDIRECTS:
+            raise error
+        if urlsplit(target)[:2] != urlsplit(here)[:2]:
+            # Following would send the token to another host: refuse, naming it.
+            raise HTTPStatusError(
+                f"the provider mapping of {self._model} redirected to another host,"
+                f" {urlsplit(target).netloc}; not followed, so the token stays with"
+                f" {urlsplit(here).netloc}",
+                status=exchange.response.status if exchange.response else None,
+            )
+        self._redirects += 1
+        log.info("provider mapping of %s redirected to %s", self._model, target)
+        request = attrs.evolve(exchange.request, url=target)
+        self._retry(Exchange(request, exchange.operation))
+
     def _backoff_wait(self) -> float:
         return self._backoff * float(2**self._tries)
 
@@ -314,6 +392,9 @@ class RouterMachine(Machine):
             provider=exchange.provider,
             hint=_AUTH_HINT,
         )
+        if self.step is _MAPPING and 300 <= status < 400:
+            self._follow(exchange, response.header("Location"), error)
+            return
         if self.step is _MAPPING or status in (401, 403):
             raise error  # the mapping request, or a token problem: no provider will do better
         if status == 429:

@@ -21,9 +21,9 @@ pytestmark = pytest.mark.anyio
 
 
 def router(server: HttpServer, **options: object) -> RouterMachine:
+    options = {"model": MODEL, **options}
     return RouterMachine(
         api_key="hf_e2e_secret",
-        model=MODEL,
         messages=MESSAGES,
         base_url=server.url,
         hub_url=server.url,
@@ -86,3 +86,30 @@ async def test_every_provider_rate_limited_is_caught_as_rate_limit(
     assert isinstance(error, AllProvidersFailedError)
     assert error.retry_after == 0.0
     assert "hf_e2e_secret" not in str(error) + repr(error)
+
+
+async def test_a_renamed_repo_redirect_is_followed_and_bill_to_sent(
+    https_server: HttpServer, client_ssl_context: ssl.SSLContext
+) -> None:
+    renamed = "/api/models/meta-llama/Renamed?expand%5B%5D=inferenceProviderMapping"
+    fake = FakeService(
+        {
+            ("GET", MAPPING_PATH): [
+                Response(
+                    status=307,
+                    headers=[("Location", renamed), ("Content-Type", "text/plain")],
+                    body=[b"Temporary Redirect. Redirecting to " + renamed.encode()],
+                )
+            ],
+            ("GET", "/api/models/meta-llama/Renamed"): [json_answer(MAPPING)],
+            ("POST", GROQ): [stream(ANSWER, content_type=SSE)],
+        }
+    )
+    https_server.handler = fake
+    machine = router(https_server, model=f"{MODEL}:groq", bill_to="my-org")
+    events, error = await run(machine, client_ssl_context)
+    assert error is None
+    assert isinstance(events[-1], Finished)
+    assert fake.paths()[1] == "GET /api/models/meta-llama/Renamed"
+    assert fake.seen[1].header("authorization") == "Bearer hf_e2e_secret"
+    assert fake.seen[2].header("x-hf-bill-to") == "my-org"
