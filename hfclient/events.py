@@ -6,6 +6,7 @@ events themselves stay reachable through ``codec.<service>.iter_events``.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import TypeAlias
 
 import attrs
@@ -21,6 +22,7 @@ __all__ = [
     "ProviderInfo",
     "ReasoningDelta",
     "ReasoningStatus",
+    "ResponseMetadata",
     "ServiceError",
     "ServiceErrorKind",
     "Source",
@@ -128,11 +130,31 @@ class Status:
 
 @attrs.frozen(slots=True)
 class Usage:
-    """Token counts of the exchange."""
+    """Token counts of the exchange.
+
+    ``cached_tokens`` (of the prompt, from the provider's cache) and
+    ``reasoning_tokens`` (of the completion, spent thinking) when the
+    service said.
+    """
 
     prompt_tokens: int
     completion_tokens: int
     total_tokens: int
+    cached_tokens: int | None = None
+    reasoning_tokens: int | None = None
+
+
+@attrs.frozen(slots=True)
+class ResponseMetadata:
+    """What the answer's headers say about the call, given before its content.
+
+    ``request_id`` traces the call (quote it when reporting a problem);
+    ``rate_limits`` holds the rate-limit headers, names lower-cased (e.g.
+    ``x-ratelimit-remaining-requests``), values as sent.
+    """
+
+    request_id: str | None = None
+    rate_limits: Mapping[str, str] = attrs.field(factory=dict, hash=False)
 
 
 @attrs.frozen(slots=True)
@@ -204,6 +226,7 @@ Event: TypeAlias = (
     | ToolResult
     | Status
     | Usage
+    | ResponseMetadata
     | ProviderInfo
     | Conversation
     | ServiceError

@@ -181,12 +181,15 @@ class Machine:
         try:
             if isinstance(event, ResponseStarted):
                 exchange.response = event
-                if exchange.stream is not None and self._ok(exchange):
-                    if is_unexpected_page(exchange.operation, event):
-                        # Not fed to the stream decoder: read as an error body.
-                        exchange.page, exchange.stream = True, None
-                    else:
-                        self._emit(self._on_stream_start(exchange))
+                if (
+                    self._ok(exchange)
+                    and self._reads_pages_as_errors(exchange)
+                    and is_unexpected_page(exchange.operation, event)
+                ):
+                    # Not fed to a decoder: read as an error body.
+                    exchange.page, exchange.stream = True, None
+                elif exchange.stream is not None and self._ok(exchange):
+                    self._emit(self._on_stream_start(exchange))
             elif isinstance(event, BodyChunk):
                 self._read(exchange, event.data)
             else:
@@ -279,6 +282,14 @@ class Machine:
 
     def _on_stream_start(self, exchange: Exchange) -> list[Event]:
         return []
+
+    def _reads_pages_as_errors(self, exchange: Exchange) -> bool:
+        """Whether a 2xx HTML page (where the spec lists no ``text/html``) fails the exchange.
+
+        Always for a stream; a machine whose JSON answers may be pages with a
+        meaning of their own (a login page) says so for the others.
+        """
+        return exchange.stream is not None
 
     def _on_body(self, exchange: Exchange, body: bytes) -> None:
         raise NotImplementedError

@@ -31,10 +31,14 @@ from codec._generated.router import (
     OPERATIONS,
     POLICY_SUFFIXES,
     PROVIDERS,
+    RATE_LIMIT_HEADER_PREFIXES,
+    REQUEST_ID_HEADER,
     SERVERS,
     build_chat_completions,
+    build_chat_completions_json,
     build_get_provider_mapping,
     build_provider_chat_completions,
+    build_provider_chat_completions_json,
 )
 from codec.errors import CodecError
 from codec.specinfo import provider_info
@@ -49,7 +53,8 @@ from hfclient.errors import (
     ProviderAttempt,
     TransportError,
 )
-from hfclient.events import Event, Status
+from hfclient.events import Event, ResponseMetadata, Status
+from hfclient.exchange import ResponseStarted
 from hfclient.protocol._machine import Exchange, Machine
 from hfclient.protocol._states import Step, Transitions, transition_table
 from hfclient.protocol._status import error_for_status, redirect_target, retry_after_seconds
@@ -61,6 +66,7 @@ __all__ = [
     "RouterStep",
     "provider_route",
     "resolve_model",
+    "response_metadata",
     "split_model",
 ]
 
@@ -81,6 +87,19 @@ def provider_route(provider: str, model: str) -> str:
 def resolve_model(model: str) -> str:
     """A short alias to its Hub id; any other name passes through unchanged."""
     return MODEL_ALIASES.get(model, model)
+
+
+def response_metadata(response: ResponseStarted) -> ResponseMetadata | None:
+    """The request id and rate-limit headers of an answer (the spec names them), if any."""
+    request_id = response.header(REQUEST_ID_HEADER)
+    limits = {
+        name.lower(): value
+        for name, value in response.headers
+        if name.lower().startswith(RATE_LIMIT_HEADER_PREFIXES)
+    }
+    if request_id is None and not limits:
+        return None
+    return ResponseMetadata(request_id=request_id, rate_limits=limits)
 
 
 def split_model(model: str) -> tuple[str, str | None, str | None]:
@@ -130,6 +149,10 @@ class RouterMachine(Machine):
     ``X-HF-Bill-To`` (the organization billed). The Hub lookup follows
     same-host redirects (a renamed repo), ``MAX_REDIRECTS`` at most; a
     redirect to another host is an error, so the token never leaves it.
+    ``stream=False`` asks for one JSON answer (``stream: false``) and gives
+    the same events a stream would, all at once. Every successful answer
+    starts with a :class:`~hfclient.events.ResponseMetadata` when its
+    headers carry a request id or rate limits.
     ``mapping_cache`` (model id → mapping) is shared by the caller so the
     mapping is fetched once per model. ``max_retries`` is how many times one
     provider is tried again after a 429, a 5xx or a connection failure
@@ -158,6 +181,7 @@ class RouterMachine(Machine):
         max_inputs_length: int | None = None,
         mapping_cache: MutableMapping[str, list[wire.ProviderMapping]] | None = None,
         bill_to: str | None = None,
+        stream: bool = True,
         max_retries: int = 1,
         retry_after_cap: float = 10.0,
         server_error_backoff: float = 1.0,
@@ -180,6 +204,7 @@ class RouterMachine(Machine):
         if provider is None:
             provider = AUTO if policy is not None else pinned
         self._bill_to = bill_to
+        self._stream = stream
         self._redirects = 0
         self._parameters = dict(parameters or {})
         self._base_url = base_url
@@ -225,25 +250,35 @@ class RouterMachine(Machine):
     def _body(self, model: str) -> dict[str, Any]:
         body: dict[str, Any] = {"model": model, "messages": self._messages}
         body.update(self._parameters)
-        body["stream"] = True
+        body["stream"] = self._stream
+        if not self._stream:
+            body.pop("stream_options", None)  # only valid with stream true
+            return body
         # Ask for the usage-only last chunk (§5.3); keep the caller's other options.
         options = dict(body.get("stream_options") or {})
         options.setdefault("include_usage", True)
         body["stream_options"] = options
         return body
 
-    def _stream_decoder(self, provider: str | None) -> StreamDecoder:
+    def _stream_decoder(self, provider: str | None) -> StreamDecoder | None:
         self._translator = RouterTranslator(provider=provider)
+        if not self._stream:
+            return None  # the JSON answer goes to _on_body
         return StreamDecoder("router", translator=self._translator)
 
     def _auto_exchange(self) -> Exchange:
-        request = build_chat_completions(
+        build, name = (
+            (build_chat_completions, "chat_completions")
+            if self._stream
+            else (build_chat_completions_json, "chat_completions_json")
+        )
+        request = build(
             body=self._body(self._auto_model),
             api_key=self._api_key,
             bill_to=self._bill_to,
             base_url=self._base_url,
         )
-        return Exchange(request, OPERATIONS["chat_completions"], stream=self._stream_decoder(None))
+        return Exchange(request, OPERATIONS[name], stream=self._stream_decoder(None))
 
     def _use_mapping(self, entries: list[wire.ProviderMapping]) -> None:
         if self._wanted is None:
@@ -274,7 +309,12 @@ class RouterMachine(Machine):
         provider = str(entry.provider)
         info = provider_info(PROVIDERS, provider)
         model = entry.provider_id if info.model == "provider_id" else self._model
-        request = build_provider_chat_completions(
+        build, name = (
+            (build_provider_chat_completions, "provider_chat_completions")
+            if self._stream
+            else (build_provider_chat_completions_json, "provider_chat_completions_json")
+        )
+        request = build(
             route=info.route_for(provider, model),
             body=self._body(model),
             api_key=self._api_key,
@@ -284,7 +324,7 @@ class RouterMachine(Machine):
         )
         return Exchange(
             request,
-            OPERATIONS["provider_chat_completions"],
+            OPERATIONS[name],
             stream=self._stream_decoder(provider),
             provider=provider,
         )
@@ -353,7 +393,13 @@ class RouterMachine(Machine):
 
     # Machine hooks.
 
+    def _reads_pages_as_errors(self, exchange: Exchange) -> bool:
+        return True  # no router or Hub operation answers HTML
+
     def _on_body(self, exchange: Exchange, body: bytes) -> None:
+        if self.step is not _MAPPING:
+            self._on_completion(exchange, body)
+            return
         try:
             document = json.loads(body)
             if not isinstance(document, dict):
@@ -367,13 +413,30 @@ class RouterMachine(Machine):
         self._cache[self._model] = entries
         self._use_mapping(entries)
 
+    def _on_completion(self, exchange: Exchange, body: bytes) -> None:
+        """A non-streaming answer: the stream's events, from one JSON chat.completion."""
+        self._emit(self._on_stream_start(exchange))
+        try:
+            document = json.loads(body)
+            if not isinstance(document, dict):
+                raise CodecError("the chat completion is not a JSON object")
+            answer = wire.ChatCompletion.from_wire(document)
+        except ValueError as exc:
+            raise DecodeError(f"the chat completion is not JSON: {exc}") from None
+        except CodecError as exc:
+            raise DecodeError.from_codec(exc) from None
+        assert self._translator is not None
+        self._emit(self._translator.completion(answer))
+        self._complete()
+
     def _on_stream_start(self, exchange: Exchange) -> list[Event]:
+        assert exchange.response is not None
         if self.step is _AUTO and self._translator is not None:
             # The auto route names the provider it picked in a header, when it does.
-            assert exchange.response is not None
             picked = exchange.response.header("x-inference-provider")
             self._translator.provider = picked
-        return []
+        metadata = response_metadata(exchange.response)
+        return [metadata] if metadata is not None else []
 
     def _on_transport_failed(self, exchange: Exchange, error: TransportError) -> None:
         if self.step is _MAPPING:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import ssl
 from dataclasses import replace
 
@@ -9,12 +10,13 @@ import pytest
 
 from hfclient.driver import drive
 from hfclient.errors import AllProvidersFailedError, RateLimitError
-from hfclient.events import Event, Finished, ProviderInfo
+from hfclient.events import Event, Finished, ProviderInfo, ResponseMetadata, Usage
 from hfclient.protocol.router import RouterMachine
 from hfclient.transport.anyio_h11 import AnyioH11Transport
 from tests.e2e.fakes import FakeService, drain, json_answer, stream
 from tests.e2e.test_router_e2e import CEREBRAS, GROQ, MAPPING, MAPPING_PATH, MESSAGES, MODEL, SSE
 from tests.e2e.test_router_e2e import STREAM as ANSWER
+from tests.test_router_json import ANSWER as JSON_ANSWER
 from tests.transport.servers import HttpServer, Response
 
 pytestmark = pytest.mark.anyio
@@ -113,3 +115,23 @@ async def test_a_renamed_repo_redirect_is_followed_and_bill_to_sent(
     assert fake.paths()[1] == "GET /api/models/meta-llama/Renamed"
     assert fake.seen[1].header("authorization") == "Bearer hf_e2e_secret"
     assert fake.seen[2].header("x-hf-bill-to") == "my-org"
+
+
+async def test_a_non_streaming_answer_gives_the_same_events_with_metadata(
+    https_server: HttpServer, client_ssl_context: ssl.SSLContext
+) -> None:
+    body = json.dumps(JSON_ANSWER).encode()
+    https_server.handler = FakeService(
+        {
+            ("GET", MAPPING_PATH): [json_answer(MAPPING)],
+            ("POST", CEREBRAS): [
+                json_answer(body, 200, ("x-request-id", "req-1"), ("x-ratelimit-remaining", "5"))
+            ],
+        }
+    )
+    events, error = await run(router(https_server, stream=False), client_ssl_context)
+    assert error is None
+    assert events[0] == ResponseMetadata("req-1", {"x-ratelimit-remaining": "5"})
+    assert events[1] == ProviderInfo("cerebras", "qwen/qwen3-32b-fp8")
+    assert Usage(214, 48, 262, cached_tokens=200, reasoning_tokens=20) in events
+    assert events[-1] == Finished("tool_calls", "Let me check.")
