@@ -23,6 +23,7 @@ __all__ = [
     "ReasoningDelta",
     "ReasoningStatus",
     "ResponseMetadata",
+    "Result",
     "ServiceError",
     "ServiceErrorKind",
     "Source",
@@ -203,6 +204,17 @@ class Finished:
 
 
 @attrs.frozen(slots=True)
+class Result:
+    """The answer of a machine that fetches one value rather than a text (a catalogue, a mapping).
+
+    Such a machine emits exactly one event, this one, then completes; the
+    machine's own ``result`` property holds the same value, typed.
+    """
+
+    value: object = attrs.field(eq=True, repr=False)
+
+
+@attrs.frozen(slots=True)
 class Unknown:
     """A wire event with no unified meaning, kept whole (``raw``) instead of dropped.
 
@@ -231,5 +243,6 @@ Event: TypeAlias = (
     | Conversation
     | ServiceError
     | Finished
+    | Result
     | Unknown
 )

@@ -27,6 +27,7 @@ from hfclient.protocol import (
     State,
 )
 from hfclient.protocol._states import ERROR, IDLE, Key, Node
+from hfclient.protocol.router_catalog import ProviderMappingMachine, RouterCatalogMachine
 from tests import test_protocol_hailuo as hailuo
 from tests import test_protocol_huggingchat as hc
 from tests import test_protocol_router as router
@@ -113,6 +114,16 @@ SCENARIOS: dict[type[Machine], list[tuple[Factory, list[Scripted]]]] = {
     HailuoMachine: [
         (hailuo.machine, [HAILUO_OK]),
         (hailuo.machine, [Scripted(401, (), [b"{}"])]),
+    ],
+    RouterCatalogMachine: [
+        (lambda: RouterCatalogMachine(api_key="k"), [Scripted(200, (), [b'{"data":[]}'])]),
+        (lambda: RouterCatalogMachine(api_key="k"), [Scripted(500, (), [b"{}"])]),
+    ],
+    ProviderMappingMachine: [
+        (
+            lambda: ProviderMappingMachine(api_key="k", model="a/b"),
+            [Scripted(307, (("Location", "/api/models/c/d"),)), router.mapping_ok],
+        ),
     ],
 }
 

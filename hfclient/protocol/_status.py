@@ -8,6 +8,9 @@ import re
 from typing import Final
 from urllib.parse import urljoin, urlsplit
 
+import attrs
+
+from codec.http import HttpRequest
 from codec.specinfo import OperationInfo
 from hfclient.errors import ERROR_CLASSES, HTTPStatusError, MissingAuthError
 from hfclient.exchange import ResponseStarted
@@ -16,6 +19,7 @@ from hfclient.translate.errors import error_kind
 __all__ = [
     "error_class",
     "error_for_status",
+    "follow_same_host",
     "is_login_location",
     "is_unexpected_page",
     "page_error",
@@ -112,6 +116,34 @@ def redirect_target(url: str, location: str | None) -> str | None:
     if not location or not location.strip():
         return None
     return urljoin(url, location.strip())
+
+
+def follow_same_host(
+    request: HttpRequest,
+    response: ResponseStarted,
+    error: HTTPStatusError,
+    *,
+    hops: int,
+    max_hops: int,
+    what: str,
+) -> HttpRequest:
+    """The request again, to the redirect's target on the same host (``what`` names it).
+
+    Raises ``error`` (the redirect named) with no ``Location`` or after
+    ``max_hops``; a target on another scheme or host is refused, naming the
+    host: the request's credentials must not go there.
+    """
+    target = redirect_target(request.url, response.header("Location"))
+    if target is None or hops >= max_hops:
+        raise error
+    here, there = urlsplit(request.url), urlsplit(target)
+    if (there.scheme, there.netloc) != (here.scheme, here.netloc):
+        raise HTTPStatusError(
+            f"{what} redirected to another host, {there.netloc}; not followed,"
+            f" so the credentials stay with {here.netloc}",
+            status=response.status,
+        )
+    return attrs.evolve(request, url=target)
 
 
 def error_class(

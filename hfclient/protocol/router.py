@@ -18,9 +18,6 @@ import logging
 import time
 from collections.abc import Callable, Mapping, MutableMapping, Sequence
 from typing import Any, ClassVar, Final
-from urllib.parse import urlsplit
-
-import attrs
 
 from codec import router as wire
 from codec._generated.router import (
@@ -57,7 +54,7 @@ from hfclient.events import Event, ResponseMetadata, Status
 from hfclient.exchange import ResponseStarted
 from hfclient.protocol._machine import Exchange, Machine
 from hfclient.protocol._states import Step, Transitions, transition_table
-from hfclient.protocol._status import error_for_status, redirect_target, retry_after_seconds
+from hfclient.protocol._status import error_for_status, follow_same_host, retry_after_seconds
 from hfclient.translate.router import RouterTranslator
 
 __all__ = [
@@ -369,23 +366,19 @@ class RouterMachine(Machine):
         else:
             raise error
 
-    def _follow(self, exchange: Exchange, location: str | None, error: HfClientError) -> None:
+    def _follow(self, exchange: Exchange, error: HTTPStatusError) -> None:
         """A Hub redirect (a renamed repo): the same host only, a few hops at most."""
-        here = exchange.request.url
-        target = redirect_target(here, location)
-        if target is None or self._redirects >= MAX_REDIRECTS:
-            raise error
-        if urlsplit(target)[:2] != urlsplit(here)[:2]:
-            # Following would send the token to another host: refuse, naming it.
-            raise HTTPStatusError(
-                f"the provider mapping of {self._model} redirected to another host,"
-                f" {urlsplit(target).netloc}; not followed, so the token stays with"
-                f" {urlsplit(here).netloc}",
-                status=exchange.response.status if exchange.response else None,
-            )
+        assert exchange.response is not None
+        request = follow_same_host(
+            exchange.request,
+            exchange.response,
+            error,
+            hops=self._redirects,
+            max_hops=MAX_REDIRECTS,
+            what=f"the provider mapping of {self._model}",
+        )
         self._redirects += 1
-        log.info("provider mapping of %s redirected to %s", self._model, target)
-        request = attrs.evolve(exchange.request, url=target)
+        log.info("provider mapping of %s redirected to %s", self._model, request.url)
         self._retry(Exchange(request, exchange.operation))
 
     def _backoff_wait(self) -> float:
@@ -456,7 +449,7 @@ class RouterMachine(Machine):
             hint=_AUTH_HINT,
         )
         if self.step is _MAPPING and 300 <= status < 400:
-            self._follow(exchange, response.header("Location"), error)
+            self._follow(exchange, error)
             return
         if self.step is _MAPPING or status in (401, 403):
             raise error  # the mapping request, or a token problem: no provider will do better

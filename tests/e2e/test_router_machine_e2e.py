@@ -10,12 +10,14 @@ import pytest
 
 from hfclient.driver import drive
 from hfclient.errors import AllProvidersFailedError, RateLimitError
-from hfclient.events import Event, Finished, ProviderInfo, ResponseMetadata, Usage
+from hfclient.events import Event, Finished, ProviderInfo, ResponseMetadata, Result, Usage
 from hfclient.protocol.router import RouterMachine
+from hfclient.protocol.router_catalog import ProviderMappingMachine, RouterCatalogMachine
 from hfclient.transport.anyio_h11 import AnyioH11Transport
 from tests.e2e.fakes import FakeService, drain, json_answer, stream
 from tests.e2e.test_router_e2e import CEREBRAS, GROQ, MAPPING, MAPPING_PATH, MESSAGES, MODEL, SSE
 from tests.e2e.test_router_e2e import STREAM as ANSWER
+from tests.test_router_catalog import CATALOG
 from tests.test_router_json import ANSWER as JSON_ANSWER
 from tests.transport.servers import HttpServer, Response
 
@@ -135,3 +137,29 @@ async def test_a_non_streaming_answer_gives_the_same_events_with_metadata(
     assert events[1] == ProviderInfo("cerebras", "qwen/qwen3-32b-fp8")
     assert Usage(214, 48, 262, cached_tokens=200, reasoning_tokens=20) in events
     assert events[-1] == Finished("tool_calls", "Let me check.")
+
+
+async def test_the_catalogue_and_the_mapping_through_a_real_transport(
+    https_server: HttpServer, client_ssl_context: ssl.SSLContext
+) -> None:
+    https_server.handler = FakeService(
+        {
+            ("GET", "/v1/models"): [json_answer(json.dumps(CATALOG).encode())],
+            ("GET", MAPPING_PATH): [json_answer(MAPPING)],
+        }
+    )
+    transport = AnyioH11Transport(ssl_context=client_ssl_context, proxy=None)
+    try:
+        catalog = RouterCatalogMachine(api_key="hf_e2e_secret", base_url=https_server.url)
+        events, error = await drain(drive(catalog, transport))
+        assert error is None
+        assert [m.id for m in catalog.result] == ["openai/gpt-oss-120b", "org/bare"]
+        mapping = ProviderMappingMachine(
+            api_key="hf_e2e_secret", model=MODEL, hub_url=https_server.url
+        )
+        events, error = await drain(drive(mapping, transport))
+        assert error is None
+        assert events == [Result(mapping.result)]
+        assert mapping.result[0].provider == "cerebras"
+    finally:
+        await transport.aclose()
