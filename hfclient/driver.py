@@ -18,10 +18,10 @@ import attrs
 
 from codec.http import HttpRequest
 from hfclient._options import Settings
-from hfclient.errors import TransportTimeout
+from hfclient.errors import TransportError, TransportTimeout
 from hfclient.events import Event
 from hfclient.exchange import BodyChunk, BodyEnded, ResponseEvent, ResponseStarted, Transport
-from hfclient.protocol import NEED_DATA, NEXT_REQUEST, NO_MORE_EVENTS, Machine
+from hfclient.protocol import NEED_DATA, NEXT_REQUEST, NO_MORE_EVENTS, Machine, State
 
 __all__ = ["drive"]
 
@@ -50,7 +50,13 @@ async def drive(
                 response = _open(transport, request, settings)
             elif event is NEED_DATA:
                 assert response is not None
-                received = await _next(response, machine.read_timeout)
+                try:
+                    received = await _next(response, machine.read_timeout)
+                except TransportError as error:
+                    if machine.state is not State.WAITING:
+                        raise
+                    machine.transport_failed(error)  # before any byte: the machine decides
+                    continue
                 if trace is not None:
                     trace.saw(received)
                 if received is None:
