@@ -46,7 +46,9 @@ async def drive(
                 if machine.delay > 0:
                     await anyio.sleep(machine.delay)
                 request = machine.next_request()
-                trace = _Trace(request) if _log.isEnabledFor(logging.DEBUG) else None
+                trace = (
+                    _Trace(request, machine.provider) if _log.isEnabledFor(logging.DEBUG) else None
+                )
                 response = _open(transport, request, settings)
             elif event is NEED_DATA:
                 assert response is not None
@@ -113,8 +115,9 @@ class _Trace:
 
     __slots__ = ("_name", "_size", "_started")
 
-    def __init__(self, request: HttpRequest) -> None:
-        self._name = f"{request.method} {request.redacted_url()}"
+    def __init__(self, request: HttpRequest, provider: str | None) -> None:
+        through = f" ({provider})" if provider else ""
+        self._name = f"{request.method} {request.redacted_url()}{through}"
         self._started = time.monotonic()
         self._size = 0
         _log.debug("%s: %d body bytes sent", self._name, len(request.body))

@@ -159,6 +159,11 @@ class Machine:
         return self._delay
 
     @property
+    def provider(self) -> str | None:
+        """The inference provider the current request goes to, when the flow has one."""
+        return None if self._exchange is None else self._exchange.provider
+
+    @property
     def read_timeout(self) -> float | None:
         """Seconds the driver allows between two response events (None: the transport's own)."""
         return None
