@@ -65,7 +65,11 @@ async def test_complete_without_streaming_gives_the_same_completion(
     https_server: HttpServer, transport: Transport
 ) -> None:
     fake = FakeService(
-        {("POST", "/v1/chat/completions"): [json_answer(json.dumps(ANSWER).encode())]}
+        {
+            ("POST", "/v1/chat/completions"): [
+                json_answer(json.dumps(ANSWER).encode(), 200, ("X-Request-Id", "req-7"))
+            ]
+        }
     )
     https_server.handler = fake
     answer = await client(https_server, transport, provider="auto").complete(
@@ -78,6 +82,9 @@ async def test_complete_without_streaming_gives_the_same_completion(
     )
     assert answer.usage is not None
     assert answer.usage.total_tokens == 262
+    assert answer.usage.cached_tokens == 200
+    assert answer.metadata is not None
+    assert answer.metadata.request_id == "req-7"
     sent = fake.seen[0]
     assert json.loads(sent.body)["stream"] is False
     assert sent.header("x-hf-bill-to") == "my-org"
