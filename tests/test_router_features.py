@@ -43,6 +43,11 @@ def test_a_provider_suffix_conflicting_with_provider_is_refused() -> None:
         machine(model=f"{MODEL}:groq", provider="novita")
 
 
+def test_a_policy_suffix_with_a_named_provider_is_refused() -> None:
+    with pytest.raises(ValueError, match="asks the auto route"):
+        machine(model=f"{MODEL}:cheapest", provider="novita")
+
+
 @pytest.mark.parametrize("policy", ["fastest", "cheapest", "preferred"])
 def test_a_policy_suffix_goes_to_the_auto_route_as_written(policy: str) -> None:
     run = drive(machine(model=f"llama-3.3-70b:{policy}"), [stream_ok])

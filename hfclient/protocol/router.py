@@ -195,6 +195,8 @@ class RouterMachine(Machine):
         self._model, pinned, policy = split_model(model)
         if pinned is not None and provider not in (None, AUTO, pinned):
             raise ValueError(f"model {model!r} names provider {pinned!r} but provider={provider!r}")
+        if policy is not None and provider not in (None, AUTO):
+            raise ValueError(f"model {model!r} asks the auto route, but provider={provider!r}")
         suffix = pinned or policy
         # The auto route gets the suffix as written: the router applies it (§2.4).
         self._auto_model = f"{self._model}:{suffix}" if suffix else self._model
