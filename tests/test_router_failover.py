@@ -15,6 +15,7 @@ from hfclient.errors import (
     PaymentRequiredError,
     RateLimitError,
     ServerError,
+    TransportError,
     TransportTimeout,
 )
 from hfclient.events import Finished
@@ -174,3 +175,15 @@ def test_another_redirect_names_its_location() -> None:
     run = drive(machine(provider="auto"), [moved])
     assert type(run.error) is HTTPStatusError
     assert "redirected to https://elsewhere.example/v1" in str(run.error)
+
+
+def test_failures_of_related_kinds_share_their_common_class() -> None:
+    answers = [mapping_ok, error(503), error(500), error(502)] + [error(500)] * 3
+    run = drive(machine(max_retries=0), answers)
+    assert isinstance(run.error, AllProvidersFailedError)
+    assert isinstance(run.error, ServerError)
+    assert not isinstance(run.error, OverloadedError)
+    failures = [ConnectError("refused"), TransportTimeout("timed out")] * 3
+    run = drive(machine(max_retries=0), [mapping_ok, *failures])
+    assert isinstance(run.error, TransportError)
+    assert not isinstance(run.error, ConnectError)
