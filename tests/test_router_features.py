@@ -8,7 +8,7 @@ import logging
 import pytest
 
 from hfclient.errors import HTTPStatusError
-from hfclient.events import Finished
+from hfclient.events import Finished, ProviderInfo
 from hfclient.protocol.router import split_model
 from tests.machine_helpers import Scripted, drive
 from tests.test_protocol_router import MODEL, error, machine, mapping_ok, stream_ok
@@ -60,6 +60,7 @@ def test_a_policy_suffix_goes_to_the_auto_route_as_written(policy: str) -> None:
 def test_the_auto_route_keeps_a_provider_suffix() -> None:
     run = drive(machine(model=f"{MODEL}:groq", provider="auto"), [stream_ok])
     assert json.loads(run.requests[0].body)["model"] == f"{MODEL}:groq"
+    assert run.events[0] == ProviderInfo("groq", "qwen/qwen3-32b-fp8")  # no header: as asked
 
 
 @pytest.mark.parametrize(("provider", "status"), [("nebius", "staging"), ("sambanova", "error")])

@@ -203,6 +203,7 @@ class RouterMachine(Machine):
         self._auto_model = f"{self._model}:{suffix}" if suffix else self._model
         if provider is None:
             provider = AUTO if policy is not None else pinned
+        self._pinned = pinned  # what the auto route was asked for, when its header says nothing
         self._bill_to = bill_to
         self._stream = stream
         self._redirects = 0
@@ -431,7 +432,7 @@ class RouterMachine(Machine):
         if self.step is _AUTO and self._translator is not None:
             # The auto route names the provider it picked in a header, when it does.
             picked = exchange.response.header("x-inference-provider")
-            self._translator.provider = picked
+            self._translator.provider = picked or self._pinned
         metadata = response_metadata(exchange.response)
         return [metadata] if metadata is not None else []
 
