@@ -192,11 +192,13 @@ class ProviderAttempt:
 class AllProvidersFailedError(HTTPStatusError):
     """Every mapped provider failed; ``attempts`` lists each with its status.
 
-    Make one with :meth:`from_attempts`: when every attempt failed with the
-    same class, the error is also an instance of that class (a
+    Make one with :meth:`from_attempts`: when every attempt failed the same
+    way, the error is also an instance of that kind's class (a
     :class:`RateLimitError` carrying the smallest ``retry_after`` of the
-    attempts, a :class:`PaymentRequiredError`, ...), so ``except
-    RateLimitError`` catches it as it would one provider's error.
+    attempts, a :class:`PaymentRequiredError`, a :class:`ServerError` for
+    500s and 503s, a :class:`TransportError` for connection failures, ...),
+    so ``except RateLimitError`` catches it as it would one provider's
+    error. Mixed kinds (402 here, 429 there) give a plain instance.
     """
 
     def __init__(
@@ -221,13 +223,11 @@ class AllProvidersFailedError(HTTPStatusError):
         cls, message: str, attempts: Sequence[ProviderAttempt]
     ) -> AllProvidersFailedError:
         """The error for ``attempts``: of their common class too, when they share one."""
-        classes = {attempt.error_class for attempt in attempts}
         waits = [a.retry_after for a in attempts if a.retry_after is not None]
         retry_after = min(waits) if waits else None
-        if len(classes) == 1:
-            (common,) = classes
-            if common is not HfClientError and not issubclass(common, AllProvidersFailedError):
-                return _all_failed_as(common)(message, attempts=attempts, retry_after=retry_after)
+        common = _common_kind([a.error_class for a in attempts])
+        if common is not None:
+            return _all_failed_as(common)(message, attempts=attempts, retry_after=retry_after)
         return cls(message, attempts=attempts, retry_after=retry_after)
 
     def __str__(self) -> str:
@@ -236,6 +236,22 @@ class AllProvidersFailedError(HTTPStatusError):
             for a in self.attempts
         )
         return f"{self.message} ({tried})" if tried else self.message
+
+
+def _common_kind(classes: Sequence[type[HfClientError]]) -> type[HfClientError] | None:
+    # The most precise class all attempts share, when it says more than "failed".
+    if not classes:
+        return None
+    for candidate in classes[0].__mro__:
+        if not all(issubclass(c, candidate) for c in classes):
+            continue
+        if not issubclass(candidate, HfClientError) or candidate in (
+            HfClientError,
+            HTTPStatusError,
+        ):
+            return None
+        return None if issubclass(candidate, AllProvidersFailedError) else candidate
+    return None
 
 
 _ALL_FAILED_AS: dict[type[HfClientError], type[AllProvidersFailedError]] = {}

@@ -98,9 +98,14 @@ def test_the_result_is_not_there_before_the_answer() -> None:
         _ = RouterCatalogMachine(api_key="hf_test").result
 
 
+def test_the_catalogue_is_public() -> None:
+    run = drive(RouterCatalogMachine(), [Scripted(200, JSON, [b'{"data": []}'])])
+    assert run.error is None
+    assert run.requests[0].header("Authorization") is None
+    assert run.events == [Result([])]
+
+
 def test_catalogue_errors() -> None:
-    with pytest.raises(MissingAuthError, match="HF_TOKEN"):
-        RouterCatalogMachine(api_key=None)
     run = drive(RouterCatalogMachine(api_key="hf_test"), [error(401)])
     assert isinstance(run.error, MissingAuthError)
     page = Scripted(200, (("Content-Type", "text/html"),), [b"<html></html>"])

@@ -15,6 +15,7 @@ from hfclient.errors import (
     PaymentRequiredError,
     RateLimitError,
     ServerError,
+    TransportError,
     TransportTimeout,
 )
 from hfclient.events import Finished
@@ -56,9 +57,16 @@ def test_a_connection_failure_retries_then_moves_on() -> None:
     assert isinstance(run.events[-1], Finished)
 
 
-def test_a_connection_failure_of_the_mapping_request_is_raised() -> None:
-    run = drive(machine(), [ConnectError("connection refused")])
+def test_the_hub_lookup_is_retried_too_then_its_error_raised() -> None:
+    run = drive(machine(), [ConnectError("refused"), ConnectError("refused again")])
     assert isinstance(run.error, ConnectError)
+    assert str(run.error) == "refused again"
+    assert run.delays == [0.0, 1.0]
+    answers = [error(503), error(429, b"{}", ("Retry-After", "4")), mapping_ok, stream_ok]
+    run = drive(machine(max_retries=2), answers)
+    assert run.error is None
+    assert run.delays == [0.0, 1.0, 4.0, 0.0]  # the providers' retries start afresh
+    assert run.requests[3].url.startswith("https://router.huggingface.co/cerebras/")
 
 
 def test_a_connection_failure_on_the_auto_route_retries_then_raises() -> None:
@@ -167,3 +175,15 @@ def test_another_redirect_names_its_location() -> None:
     run = drive(machine(provider="auto"), [moved])
     assert type(run.error) is HTTPStatusError
     assert "redirected to https://elsewhere.example/v1" in str(run.error)
+
+
+def test_failures_of_related_kinds_share_their_common_class() -> None:
+    answers = [mapping_ok, error(503), error(500), error(502)] + [error(500)] * 3
+    run = drive(machine(max_retries=0), answers)
+    assert isinstance(run.error, AllProvidersFailedError)
+    assert isinstance(run.error, ServerError)
+    assert not isinstance(run.error, OverloadedError)
+    failures = [ConnectError("refused"), TransportTimeout("timed out")] * 3
+    run = drive(machine(max_retries=0), [mapping_ok, *failures])
+    assert isinstance(run.error, TransportError)
+    assert not isinstance(run.error, ConnectError)

@@ -8,7 +8,7 @@ import logging
 import pytest
 
 from hfclient.errors import HTTPStatusError
-from hfclient.events import Finished
+from hfclient.events import Finished, ProviderInfo
 from hfclient.protocol.router import split_model
 from tests.machine_helpers import Scripted, drive
 from tests.test_protocol_router import MODEL, error, machine, mapping_ok, stream_ok
@@ -43,6 +43,11 @@ def test_a_provider_suffix_conflicting_with_provider_is_refused() -> None:
         machine(model=f"{MODEL}:groq", provider="novita")
 
 
+def test_a_policy_suffix_with_a_named_provider_is_refused() -> None:
+    with pytest.raises(ValueError, match="asks the auto route"):
+        machine(model=f"{MODEL}:cheapest", provider="novita")
+
+
 @pytest.mark.parametrize("policy", ["fastest", "cheapest", "preferred"])
 def test_a_policy_suffix_goes_to_the_auto_route_as_written(policy: str) -> None:
     run = drive(machine(model=f"llama-3.3-70b:{policy}"), [stream_ok])
@@ -55,6 +60,7 @@ def test_a_policy_suffix_goes_to_the_auto_route_as_written(policy: str) -> None:
 def test_the_auto_route_keeps_a_provider_suffix() -> None:
     run = drive(machine(model=f"{MODEL}:groq", provider="auto"), [stream_ok])
     assert json.loads(run.requests[0].body)["model"] == f"{MODEL}:groq"
+    assert run.events[0] == ProviderInfo("groq", "qwen/qwen3-32b-fp8")  # no header: as asked
 
 
 @pytest.mark.parametrize(("provider", "status"), [("nebius", "staging"), ("sambanova", "error")])

@@ -129,12 +129,13 @@ def follow_same_host(
 ) -> HttpRequest:
     """The request again, to the redirect's target on the same host (``what`` names it).
 
-    Raises ``error`` (the redirect named) with no ``Location`` or after
-    ``max_hops``; a target on another scheme or host is refused, naming the
-    host: the request's credentials must not go there.
+    Raises ``error`` (the redirect named) with no ``Location``, after
+    ``max_hops``, or to a sign-in page (a login page is no answer); a target
+    on another scheme or host is refused, naming the host: the request's
+    credentials must not go there.
     """
     target = redirect_target(request.url, response.header("Location"))
-    if target is None or hops >= max_hops:
+    if target is None or hops >= max_hops or is_login_location(target):
         raise error
     here, there = urlsplit(request.url), urlsplit(target)
     if (there.scheme, there.netloc) != (here.scheme, here.netloc):

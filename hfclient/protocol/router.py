@@ -153,7 +153,8 @@ class RouterMachine(Machine):
     ``mapping_cache`` (model id → mapping) is shared by the caller so the
     mapping is fetched once per model. ``max_retries`` is how many times one
     provider is tried again after a 429, a 5xx or a connection failure
-    before the next one (the auto route: before the error is raised); 5xx
+    before the next one (the auto route and the Hub lookup: before the
+    error is raised); 5xx
     and connection failures wait ``server_error_backoff`` seconds, doubled
     at each retry. ``now`` is the clock for HTTP-date ``Retry-After``
     values; the machine reads no other clock.
@@ -195,11 +196,14 @@ class RouterMachine(Machine):
         self._model, pinned, policy = split_model(model)
         if pinned is not None and provider not in (None, AUTO, pinned):
             raise ValueError(f"model {model!r} names provider {pinned!r} but provider={provider!r}")
+        if policy is not None and provider not in (None, AUTO):
+            raise ValueError(f"model {model!r} asks the auto route, but provider={provider!r}")
         suffix = pinned or policy
         # The auto route gets the suffix as written: the router applies it (§2.4).
         self._auto_model = f"{self._model}:{suffix}" if suffix else self._model
         if provider is None:
             provider = AUTO if policy is not None else pinned
+        self._pinned = pinned  # what the auto route was asked for, when its header says nothing
         self._bill_to = bill_to
         self._stream = stream
         self._redirects = 0
@@ -404,6 +408,7 @@ class RouterMachine(Machine):
             raise DecodeError.from_codec(exc) from None
         entries = wire.provider_mappings(mapping)
         self._cache[self._model] = entries
+        self._tries = 0  # the providers' retries are their own
         self._use_mapping(entries)
 
     def _on_completion(self, exchange: Exchange, body: bytes) -> None:
@@ -427,14 +432,32 @@ class RouterMachine(Machine):
         if self.step is _AUTO and self._translator is not None:
             # The auto route names the provider it picked in a header, when it does.
             picked = exchange.response.header("x-inference-provider")
-            self._translator.provider = picked
+            self._translator.provider = picked or self._pinned
         metadata = response_metadata(exchange.response)
         return [metadata] if metadata is not None else []
 
     def _on_transport_failed(self, exchange: Exchange, error: TransportError) -> None:
         if self.step is _MAPPING:
-            raise error
+            self._retry_mapping(exchange, error, type(error).__name__, self._backoff_wait())
+            return
         self._attempt_failed(exchange, error, status=None, wait=self._backoff_wait())
+
+    def _retry_mapping(
+        self, exchange: Exchange, error: HfClientError, why: str, wait: float
+    ) -> None:
+        """The Hub lookup failed in a way a retry may mend (429, 5xx, no connection)."""
+        if self._tries >= self._max_retries:
+            raise error
+        self._tries += 1
+        log.info(
+            "retrying the provider mapping of %s after %s in %.2f s (retry %d of %d)",
+            self._model, why, wait, self._tries, self._max_retries,
+        )  # fmt: skip
+        self._retry(Exchange(exchange.request, exchange.operation), delay=wait)
+
+    def _wait_for_429(self, response: ResponseStarted) -> float:
+        wait = retry_after_seconds(response.header("Retry-After"), now=self._now())
+        return min(wait if wait is not None else 1.0, self._retry_after_cap)
 
     def _on_error_status(self, exchange: Exchange, body: bytes) -> None:
         response = exchange.response
@@ -451,12 +474,14 @@ class RouterMachine(Machine):
         if self.step is _MAPPING and 300 <= status < 400:
             self._follow(exchange, error)
             return
+        if self.step is _MAPPING and (status == 429 or status >= 500):
+            wait = self._wait_for_429(response) if status == 429 else self._backoff_wait()
+            self._retry_mapping(exchange, error, f"HTTP {status}", wait)
+            return
         if self.step is _MAPPING or status in (401, 403):
             raise error  # the mapping request, or a token problem: no provider will do better
         if status == 429:
-            wait = retry_after_seconds(response.header("Retry-After"), now=self._now())
-            wait = min(wait if wait is not None else 1.0, self._retry_after_cap)
-            self._attempt_failed(exchange, error, status=status, wait=wait)
+            self._attempt_failed(exchange, error, status=status, wait=self._wait_for_429(response))
         elif status >= 500:
             self._attempt_failed(exchange, error, status=status, wait=self._backoff_wait())
         elif status == 402:

@@ -33,7 +33,7 @@ from codec._generated.router import (
 )
 from codec.errors import CodecError
 from codec.values import Unset
-from hfclient.errors import DecodeError, LocalProtocolError, MissingAuthError
+from hfclient.errors import DecodeError, LocalProtocolError
 from hfclient.events import Result
 from hfclient.protocol._machine import Exchange, Machine
 from hfclient.protocol._states import Step, Transitions, transition_table
@@ -203,7 +203,9 @@ def _model(entry: wire.CatalogModel) -> RouterModel:
 class RouterCatalogMachine(_ResultMachine[list[RouterModel]]):
     """``GET /v1/models`` on the router: every model with its providers (§2.3).
 
-    Its result is a ``list[RouterModel]`` in the router's order.
+    Its result is a ``list[RouterModel]`` in the router's order. The
+    catalogue is public: ``api_key`` may be ``None`` (a token is sent when
+    given).
     """
 
     TRANSITIONS: ClassVar[Transitions] = transition_table(
@@ -211,11 +213,9 @@ class RouterCatalogMachine(_ResultMachine[list[RouterModel]]):
     )
     _WHAT = "the router's model list"
 
-    def __init__(self, *, api_key: str | None, base_url: str = SERVERS["default"]) -> None:
+    def __init__(self, *, api_key: str | None = None, base_url: str = SERVERS["default"]) -> None:
         super().__init__()
-        if not api_key:
-            raise MissingAuthError(f"the router needs a token: {_AUTH_HINT}")
-        request = build_router_models(api_key=api_key, base_url=base_url)
+        request = build_router_models(api_key=api_key or None, base_url=base_url)
         self._queue(CatalogStep.ROUTER_MODELS, Exchange(request, OPERATIONS["router_models"]))
 
     def _on_body(self, exchange: Exchange, body: bytes) -> None:
@@ -234,7 +234,8 @@ class ProviderMappingMachine(_ResultMachine[list[ProviderMappingEntry]]):
     renamed repo) are followed, ``MAX_REDIRECTS`` at most; another host is
     refused so the token stays on the Hub. ``mapping_cache`` is filled with
     the wire entries, as :class:`~hfclient.protocol.router.RouterMachine`
-    reads it.
+    reads it. ``api_key`` may be ``None`` for a public model (a gated one
+    needs the token).
     """
 
     TRANSITIONS: ClassVar[Transitions] = transition_table(
@@ -248,18 +249,18 @@ class ProviderMappingMachine(_ResultMachine[list[ProviderMappingEntry]]):
     def __init__(
         self,
         *,
-        api_key: str | None,
         model: str,
+        api_key: str | None = None,
         mapping_cache: MutableMapping[str, list[wire.ProviderMapping]] | None = None,
         hub_url: str = SERVERS["hub"],
     ) -> None:
         super().__init__()
-        if not api_key:
-            raise MissingAuthError(f"the Hub mapping needs a token: {_AUTH_HINT}")
         self._model = model
         self._cache = mapping_cache
         self._redirects = 0
-        request = build_get_provider_mapping(model_id=model, api_key=api_key, base_url=hub_url)
+        request = build_get_provider_mapping(
+            model_id=model, api_key=api_key or None, base_url=hub_url
+        )
         step = CatalogStep.GET_PROVIDER_MAPPING
         self._queue(step, Exchange(request, OPERATIONS["get_provider_mapping"]))
 
