@@ -16,7 +16,9 @@ from tests.transport.conftest import (  # noqa: F401 - fixtures shared with the 
     _no_proxy_environment,
     ca,
     client_ssl_context,
+    http_server,
     https_server,
+    proxy,
     server_cert,
 )
 
