@@ -90,6 +90,8 @@ def test_any_bytes_and_offsets_survive_dump_and_load(
     assert back == cassette
     assert [c.data for c in back.exchanges[0].response.chunks] == [c.data for c in chunks]
     assert [c.at for c in back.exchanges[0].response.chunks] == [c.at for c in chunks]
+    # The pure-Python loader agrees with libyaml's.
+    assert cm.from_data(yaml.load(text, Loader=yaml.SafeLoader)) == cassette
     valid(text)
 
 
@@ -218,3 +220,16 @@ def test_file_round_trip(tmp_path: object) -> None:
     cassette = Cassette((Exchange.of("GET", "https://x.test/", chunks=[b"a", b"\xff"]),))
     cm.dump(cassette, path)
     assert cm.load(path) == cassette
+
+
+def test_the_documented_example_loads_and_validates() -> None:
+    import pathlib
+    import re
+
+    doc = (pathlib.Path(__file__).parents[2] / "docs" / "cassette-format.md").read_text()
+    example = re.search(r"```yaml\n(.*?)```", doc, re.DOTALL)
+    assert example is not None
+    valid(example.group(1))
+    cassette = loads(example.group(1))
+    assert cassette.exchanges[0].response.end == RESET
+    assert loads(dumps(cassette)) == cassette
