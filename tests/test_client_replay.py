@@ -11,7 +11,8 @@ from hfclient.credentials import Secret, from_env
 from hfclient.errors import FixtureMissError, MissingAuthError, ReadError, StreamServiceError
 from hfclient.events import Conversation, Event, TextDelta
 from hfclient.sync import SyncInferenceProviders
-from hfclient.transport.replay import RecordedExchange, ReplayTransport
+from hfclient.transport.cassette import RESET, Exchange
+from hfclient.transport.replay import ReplayTransport
 from tests.conftest import DATA
 
 EXAMPLES = DATA / "examples"
@@ -28,12 +29,12 @@ def chunks(body: bytes, size: int = 300) -> tuple[bytes, ...]:
     return tuple(body[i : i + size] for i in range(0, len(body), size))
 
 
-def router_exchanges() -> list[RecordedExchange]:
+def router_exchanges() -> list[Exchange]:
     return [
-        RecordedExchange(
+        Exchange.of(
             "GET", MAPPING_URL, 200, (), ((EXAMPLES / "hf-router.mapping.json").read_bytes(),)
         ),
-        RecordedExchange(
+        Exchange.of(
             "POST",
             "https://router.huggingface.co/cerebras/v1/chat/completions",
             200,
@@ -85,8 +86,13 @@ def test_router_mapping_is_fetched_once_per_client() -> None:
 
 def test_a_reset_mid_stream_surfaces_after_the_text_that_arrived() -> None:
     exchanges = router_exchanges()
-    exchanges[1] = RecordedExchange(
-        "POST", exchanges[1].url, 200, exchanges[1].headers, chunks(ROUTER_STREAM)[:10], "reset"
+    exchanges[1] = Exchange.of(
+        "POST",
+        exchanges[1].request.url,
+        200,
+        exchanges[1].response.headers,
+        chunks(ROUTER_STREAM)[:10],
+        RESET,
     )
     seen: list[Event] = []
 
@@ -129,21 +135,21 @@ def test_secret_is_masked() -> None:
     assert secret.reveal() == "hf_abc"
 
 
-def hailuo_exchange() -> RecordedExchange:
+def hailuo_exchange() -> Exchange:
     url = (
         "https://www.hailuo.ai/v4/api/chat/msg?device_platform=web&biz_id=2&app_id=3001"
         "&version_code=22201&lang=en&uuid=u-1&device_id=d-1&os_name=Windows&browser_name=chrome"
         "&cpu_core_num=8&browser_language=en-US&browser_platform=Win32&screen_width=1920"
         "&screen_height=1080&unix="
     )
-    return RecordedExchange("POST", url, 200, (), chunks(HAILUO_STREAM))
+    return Exchange.of("POST", url, 200, (), chunks(HAILUO_STREAM))
 
 
 def test_hailuo_conversation_continues_over_two_turns() -> None:
     # The signed query ends with the current time: match the recorded prefix.
     transport = ReplayTransport(
         [hailuo_exchange(), hailuo_exchange()],
-        match=lambda exchange, request: request.url.startswith(exchange.url),
+        match=lambda exchange, request: request.url.startswith(exchange.request.url),
     )
 
     async def main() -> tuple[Completion, Completion]:
@@ -169,7 +175,7 @@ def test_hailuo_conversation_continues_over_two_turns() -> None:
 def test_in_band_error_makes_complete_raise() -> None:
     body = (EXAMPLES / "hf-router.stream-error.sse").read_bytes()
     exchanges = router_exchanges()
-    exchanges[1] = RecordedExchange("POST", exchanges[1].url, 200, (), (body,))
+    exchanges[1] = Exchange.of("POST", exchanges[1].request.url, 200, (), (body,))
 
     async def main() -> None:
         client = InferenceProviders(api_key="hf_x", transport=ReplayTransport(exchanges))

@@ -3,4 +3,8 @@
 - :mod:`hfclient.transport.anyio_h11`: the default, anyio + h11 (asyncio and trio).
 - :mod:`hfclient.transport.curl`: curl_cffi with a browser TLS/HTTP profile (extra ``curl``).
 - :mod:`hfclient.transport.replay`: recorded exchanges, in process, no sockets.
+
+Recordings: :mod:`hfclient.transport.cassette` (the model and its YAML),
+:mod:`hfclient.transport.matching` (which recorded request a request is) and
+:mod:`hfclient.transport.vcr` (vcrpy cassettes read into the model).
 """

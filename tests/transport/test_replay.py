@@ -6,7 +6,8 @@ import pytest
 
 from hfclient.exchange import BodyChunk, BodyEnded, ResponseStarted
 from hfclient.timeouts import Timeout
-from hfclient.transport.replay import RecordedExchange, ReplayTransport
+from hfclient.transport.cassette import Exchange
+from hfclient.transport.replay import ReplayTransport
 
 from .exchange_helpers import collect, get
 
@@ -14,9 +15,7 @@ pytestmark = pytest.mark.anyio
 
 
 async def test_a_per_request_timeout_is_accepted_and_ignored() -> None:
-    replay = ReplayTransport(
-        [RecordedExchange("GET", "http://replay.test/a", chunks=(b"one", b"two"))]
-    )
+    replay = ReplayTransport([Exchange.of("GET", "http://replay.test/a", chunks=(b"one", b"two"))])
     events = [
         event
         async for event in replay.open(
@@ -27,6 +26,6 @@ async def test_a_per_request_timeout_is_accepted_and_ignored() -> None:
 
 
 async def test_collect_passes_the_timeout_through() -> None:
-    replay = ReplayTransport([RecordedExchange("GET", "http://replay.test/b", chunks=(b"x",))])
+    replay = ReplayTransport([Exchange.of("GET", "http://replay.test/b", chunks=(b"x",))])
     got = await collect(replay, get("http://replay.test/b"), timeout=Timeout(read=0.001))
     assert (got.body, got.ended) == (b"x", True)
