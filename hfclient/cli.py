@@ -15,6 +15,7 @@ stderr and the documented exit code:
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import os
 import sys
@@ -61,8 +62,41 @@ def _decode(parser: argparse.ArgumentParser) -> Command:
     return run
 
 
+def _replay_server(parser: argparse.ArgumentParser) -> Command:
+    parser.add_argument("dir", help="a cassette file, or a folder of them (searched recursively)")
+    parser.add_argument("--host", default="127.0.0.1", help="default: 127.0.0.1 (loopback only)")
+    parser.add_argument("--port", type=int, default=0, help="default: 0, a free port")
+    parser.add_argument(
+        "--speed",
+        type=float,
+        default=0.0,
+        help="1 keeps the recorded timing, 2 is twice as fast; 0 (default) does not wait",
+    )
+
+    def run(args: argparse.Namespace) -> int:
+        import anyio
+
+        from hfclient.testing.replay_server import Replayer, ReplayServer, cassettes_in
+
+        replayer = Replayer(cassettes_in(args.dir))
+
+        async def serve() -> None:
+            async with ReplayServer(
+                replayer, host=args.host, port=args.port, speed=args.speed
+            ) as server:
+                print(f"listening on {server.url}", flush=True)
+                await anyio.sleep_forever()
+
+        with contextlib.suppress(KeyboardInterrupt):  # Ctrl-C is how a server is stopped
+            anyio.run(serve)
+        return EXIT_OK
+
+    return run
+
+
 _SUBCOMMANDS: list[tuple[str, str, Callable[[argparse.ArgumentParser], Command]]] = [
     ("decode", "decode a saved stream body into unified events", _decode),
+    ("replay-server", "serve cassettes over HTTP on loopback, to any client", _replay_server),
 ]
 
 
