@@ -13,3 +13,6 @@ settings.register_profile(
     "default", deadline=None, max_examples=150, suppress_health_check=[HealthCheck.too_slow]
 )
 settings.load_profile("default")
+
+# The plugin's own tests run inner pytest sessions.
+pytest_plugins = ["pytester"]
