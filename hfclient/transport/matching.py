@@ -42,6 +42,7 @@ __all__ = [
     "Operation",
     "find_operation",
     "mismatches",
+    "parse_body",
     "rule_for",
 ]
 
@@ -65,6 +66,7 @@ class _Missing:
 
 
 MISSING: Final = _Missing()
+"""A value a request does not have (a reason shows it as ``missing``)."""
 
 
 @attrs.frozen(slots=True)

@@ -231,3 +231,13 @@ def test_replay_at_any_chunk_boundaries_gives_the_same_text(points: list[int]) -
     assert client_text(Cassette((mapping, rechunked)), model, provider) == whole_text(
         raw_body(name)
     )
+
+
+def test_request_bodies_may_be_binary_or_wrapped() -> None:
+    data = vcr("ok", {"Content-Type": ["application/json"]})
+    data["interactions"][0]["request"].update(method="POST", body=b"\xff\x00")
+    assert import_vcr(data).exchanges[0].request.body == b"\xff\x00"
+    data["interactions"][0]["request"]["body"] = {"string": '{"a":1}'}
+    assert import_vcr(data).exchanges[0].request.body == b'{"a":1}'
+    data["interactions"][0]["request"]["body"] = None
+    assert import_vcr(data).exchanges[0].request.body is None
