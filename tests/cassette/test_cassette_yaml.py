@@ -236,3 +236,9 @@ def test_the_documented_example_loads_and_validates() -> None:
     cassette = loads(example.group(1))
     assert cassette.exchanges[0].response.end == RESET
     assert loads(dumps(cassette)) == cassette
+
+
+def test_the_schema_is_a_valid_draft_2020_12_schema() -> None:
+    jsonschema.Draft202012Validator.check_schema(SCHEMA)
+    with pytest.raises(jsonschema.ValidationError):
+        jsonschema.validate({"format": "hfclient-cassette/1", "exchanges": [{}]}, SCHEMA)
