@@ -19,7 +19,7 @@ concurrently over one connection pool.
 from __future__ import annotations
 
 from collections.abc import AsyncGenerator, Mapping, Sequence
-from typing import Any, Literal, Self
+from typing import Any, Literal, Self, TypeVar
 
 from codec._generated import hailuo as hailuo_spec
 from codec._generated import huggingchat as huggingchat_spec
@@ -33,7 +33,13 @@ from hfclient.events import Conversation, Event
 from hfclient.protocol import Machine
 from hfclient.protocol.hailuo import HailuoMachine
 from hfclient.protocol.huggingchat import Attachment, HuggingChatMachine
-from hfclient.protocol.router import RouterMachine
+from hfclient.protocol.router import RouterMachine, resolve_model, split_model
+from hfclient.protocol.router_catalog import (
+    ProviderMappingEntry,
+    ProviderMappingMachine,
+    RouterCatalogMachine,
+    RouterModel,
+)
 from hfclient.stream import EventStream
 from hfclient.timeouts import Timeout, TimeoutSetting
 
@@ -42,12 +48,22 @@ __all__ = ["Hailuo", "HuggingChat", "InferenceProviders", "TransportChoice"]
 Messages = Sequence[Mapping[str, object]]
 
 
+_M = TypeVar("_M", bound=Machine)
+
+
 class _Client(ClientBase):
     """What the three clients share: running a machine as a stream, and to its end."""
 
     def _run(self, machine: Machine) -> EventStream:
         events: AsyncGenerator[Event, None] = drive(machine, self._transport, self._settings)
         return EventStream(events)
+
+    async def _fetch(self, machine: _M) -> _M:
+        # Runs a one-value machine to its end; its ``result`` then holds the value.
+        async with self._run(machine) as events:
+            async for _ in events:
+                pass
+        return machine
 
     async def _collect(self, events: EventStream) -> Completion:
         # Closed before an error leaves: the connection is released, not left to the GC.
@@ -60,8 +76,11 @@ class InferenceProviders(_Client):
 
     ``provider`` ``None`` tries the model's live providers in mapping order
     (402 → next, 429 → wait and retry, 5xx → retry, then next); a name pins
-    one; ``"auto"`` lets the router choose. ``max_retries`` is how often one
-    provider is retried (429, 5xx, a failed connection) before the next.
+    one; ``"auto"`` lets the router choose; ``model="org/name:provider"``
+    pins one too, and a policy suffix (``:fastest``, ``:cheapest``, ...) lets
+    the router choose by it. ``max_retries`` is how often one provider is
+    retried (429, 5xx, a failed connection) before the next. ``bill_to``
+    charges an organization you belong to (``X-HF-Bill-To``).
     The provider mapping is fetched once per model for the life of the
     client, from ``hub_url`` (huggingface.co), not from ``base_url``: point
     both at a server of your own to keep every request there.
@@ -77,6 +96,7 @@ class InferenceProviders(_Client):
         max_inputs_length: int | None = None,
         max_retries: int = 1,
         retry_after_cap: float = 10.0,
+        bill_to: str | None = None,
         base_url: str = router_spec.SERVERS["default"],
         hub_url: str = router_spec.SERVERS["hub"],
         timeout: TimeoutSetting | NotGiven = NOT_GIVEN,
@@ -100,6 +120,7 @@ class InferenceProviders(_Client):
         self._max_inputs_length = max_inputs_length
         self._max_retries = max_retries
         self._retry_after_cap = retry_after_cap
+        self._bill_to = bill_to
         self._base_url = base_url
         self._hub_url = hub_url
         self._mappings: dict[str, Any] = {}
@@ -125,6 +146,7 @@ class InferenceProviders(_Client):
         *,
         model: str,
         provider: str | None = None,
+        bill_to: str | None = None,
         extra_body: Mapping[str, object] | None = None,
         **parameters: object,
     ) -> EventStream:
@@ -134,19 +156,7 @@ class InferenceProviders(_Client):
         ``temperature=``, ``tools=``, ...), and ``extra_body`` after them, for
         fields whose names are not Python identifiers or clash with ours.
         """
-        machine = RouterMachine(
-            api_key=self._api_key.reveal(),
-            model=model,
-            messages=messages,
-            provider=provider if provider is not None else self._provider,
-            parameters={**parameters, **(extra_body or {})},
-            max_inputs_length=self._max_inputs_length,
-            mapping_cache=self._mappings,
-            retry_after_cap=self._retry_after_cap,
-            base_url=self._base_url,
-            hub_url=self._hub_url,
-        )
-        return self._run(machine)
+        return self._run(self._machine(messages, model, provider, bill_to, extra_body, parameters))
 
     async def complete(
         self,
@@ -155,14 +165,69 @@ class InferenceProviders(_Client):
         *,
         model: str,
         provider: str | None = None,
+        bill_to: str | None = None,
+        stream: bool = True,
         extra_body: Mapping[str, object] | None = None,
         **parameters: object,
     ) -> Completion:
-        """The whole answer of :meth:`stream`; an error carries what came before as ``partial``."""
-        events = self.stream(
-            messages, model=model, provider=provider, extra_body=extra_body, **parameters
+        """The whole answer; an error carries what came before it as ``partial``.
+
+        ``stream=False`` asks for one JSON answer instead of a stream (the
+        same :class:`~hfclient.completion.Completion` comes back).
+        """
+        machine = self._machine(
+            messages, model, provider, bill_to, extra_body, parameters, stream=stream
         )
-        return await self._collect(events)
+        return await self._collect(self._run(machine))
+
+    async def models(self) -> list[RouterModel]:
+        """The router's model catalogue (``GET /v1/models`` at ``base_url``), in its order.
+
+        Each :class:`~hfclient.protocol.router_catalog.RouterModel` lists its
+        providers with their status, context length, tool support and pricing.
+        """
+        machine = RouterCatalogMachine(api_key=self._api_key.reveal(), base_url=self._base_url)
+        return (await self._fetch(machine)).result
+
+    async def provider_mapping(self, model: str) -> list[ProviderMappingEntry]:
+        """The Hub's providers for ``model`` (at ``hub_url``): every status and task.
+
+        The answer also fills the mapping cache the chat calls use.
+        """
+        machine = ProviderMappingMachine(
+            api_key=self._api_key.reveal(),
+            model=resolve_model(split_model(model)[0]),
+            mapping_cache=self._mappings,
+            hub_url=self._hub_url,
+        )
+        return (await self._fetch(machine)).result
+
+    def _machine(
+        self,
+        messages: Messages,
+        model: str,
+        provider: str | None,
+        bill_to: str | None,
+        extra_body: Mapping[str, object] | None,
+        parameters: Mapping[str, object],
+        *,
+        stream: bool = True,
+    ) -> RouterMachine:
+        return RouterMachine(
+            api_key=self._api_key.reveal(),
+            model=model,
+            messages=messages,
+            provider=provider if provider is not None else self._provider,
+            parameters={**parameters, **(extra_body or {})},
+            max_inputs_length=self._max_inputs_length,
+            mapping_cache=self._mappings,
+            bill_to=bill_to if bill_to is not None else self._bill_to,
+            stream=stream,
+            max_retries=self._max_retries,
+            retry_after_cap=self._retry_after_cap,
+            base_url=self._base_url,
+            hub_url=self._hub_url,
+        )
 
 
 class HuggingChat(_Client):

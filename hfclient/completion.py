@@ -13,6 +13,7 @@ from hfclient.events import (
     Finished,
     ProviderInfo,
     ReasoningDelta,
+    ResponseMetadata,
     ServiceError,
     Source,
     Sources,
@@ -31,7 +32,8 @@ class Completion:
     """The final answer with everything the service said about it.
 
     ``text`` is the service's final text when it sent one, else the text the
-    deltas built; ``events`` keeps every event, in order.
+    deltas built; ``metadata`` the request id and rate limits the answer's
+    headers gave; ``events`` keeps every event, in order.
     """
 
     text: str
@@ -43,6 +45,7 @@ class Completion:
     provider: ProviderInfo | None = None
     conversation: Conversation | None = None
     finish_reason: str | None = None
+    metadata: ResponseMetadata | None = None
     events: tuple[Event, ...] = attrs.field(default=(), repr=False)
 
 
@@ -100,6 +103,8 @@ class _Gathered:
             self.fields["usage"] = event
         elif isinstance(event, ProviderInfo):
             self.fields["provider"] = event
+        elif isinstance(event, ResponseMetadata):
+            self.fields["metadata"] = event
         elif isinstance(event, Conversation):
             self.fields["conversation"] = event
         elif isinstance(event, Finished):

@@ -18,10 +18,10 @@ import attrs
 
 from codec.http import HttpRequest
 from hfclient._options import Settings
-from hfclient.errors import TransportTimeout
+from hfclient.errors import TransportError, TransportTimeout
 from hfclient.events import Event
 from hfclient.exchange import BodyChunk, BodyEnded, ResponseEvent, ResponseStarted, Transport
-from hfclient.protocol import NEED_DATA, NEXT_REQUEST, NO_MORE_EVENTS, Machine
+from hfclient.protocol import NEED_DATA, NEXT_REQUEST, NO_MORE_EVENTS, Machine, State
 
 __all__ = ["drive"]
 
@@ -46,11 +46,19 @@ async def drive(
                 if machine.delay > 0:
                     await anyio.sleep(machine.delay)
                 request = machine.next_request()
-                trace = _Trace(request) if _log.isEnabledFor(logging.DEBUG) else None
+                trace = (
+                    _Trace(request, machine.provider) if _log.isEnabledFor(logging.DEBUG) else None
+                )
                 response = _open(transport, request, settings)
             elif event is NEED_DATA:
                 assert response is not None
-                received = await _next(response, machine.read_timeout)
+                try:
+                    received = await _next(response, machine.read_timeout)
+                except TransportError as error:
+                    if machine.state is not State.WAITING:
+                        raise
+                    machine.transport_failed(error)  # before any byte: the machine decides
+                    continue
                 if trace is not None:
                     trace.saw(received)
                 if received is None:
@@ -107,8 +115,9 @@ class _Trace:
 
     __slots__ = ("_name", "_size", "_started")
 
-    def __init__(self, request: HttpRequest) -> None:
-        self._name = f"{request.method} {request.redacted_url()}"
+    def __init__(self, request: HttpRequest, provider: str | None) -> None:
+        through = f" ({provider})" if provider else ""
+        self._name = f"{request.method} {request.redacted_url()}{through}"
         self._started = time.monotonic()
         self._size = 0
         _log.debug("%s: %d body bytes sent", self._name, len(request.body))

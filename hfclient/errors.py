@@ -175,24 +175,60 @@ class OverloadedError(ServerError):
 
 @attrs.frozen(slots=True)
 class ProviderAttempt:
-    """One provider the router client tried, and how it failed."""
+    """One provider the router client tried, and how it failed.
+
+    ``error_class`` is the class of the error that attempt raised (a
+    connection failure's :class:`TransportError` too); ``retry_after`` the
+    seconds its answer asked to wait, when it said.
+    """
 
     provider: str
     status: int | None
     message: str
+    error_class: type[HfClientError] = attrs.field(default=HfClientError, repr=False)
+    retry_after: float | None = None
 
 
 class AllProvidersFailedError(HTTPStatusError):
-    """Every mapped provider failed; ``attempts`` lists each with its status."""
+    """Every mapped provider failed; ``attempts`` lists each with its status.
 
-    def __init__(self, message: str, *, attempts: Sequence[ProviderAttempt]) -> None:
+    Make one with :meth:`from_attempts`: when every attempt failed the same
+    way, the error is also an instance of that kind's class (a
+    :class:`RateLimitError` carrying the smallest ``retry_after`` of the
+    attempts, a :class:`PaymentRequiredError`, a :class:`ServerError` for
+    500s and 503s, a :class:`TransportError` for connection failures, ...),
+    so ``except RateLimitError`` catches it as it would one provider's
+    error. Mixed kinds (402 here, 429 there) give a plain instance.
+    """
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        attempts: Sequence[ProviderAttempt],
+        retry_after: float | None = None,
+    ) -> None:
         last = attempts[-1] if attempts else None
-        super().__init__(
+        HTTPStatusError.__init__(
+            self,
             message,
             status=None if last is None else last.status,
             provider=None if last is None else last.provider,
+            retry_after=retry_after,
         )
         self.attempts = tuple(attempts)
+
+    @classmethod
+    def from_attempts(
+        cls, message: str, attempts: Sequence[ProviderAttempt]
+    ) -> AllProvidersFailedError:
+        """The error for ``attempts``: of their common class too, when they share one."""
+        waits = [a.retry_after for a in attempts if a.retry_after is not None]
+        retry_after = min(waits) if waits else None
+        common = _common_kind([a.error_class for a in attempts])
+        if common is not None:
+            return _all_failed_as(common)(message, attempts=attempts, retry_after=retry_after)
+        return cls(message, attempts=attempts, retry_after=retry_after)
 
     def __str__(self) -> str:
         tried = "; ".join(
@@ -200,6 +236,39 @@ class AllProvidersFailedError(HTTPStatusError):
             for a in self.attempts
         )
         return f"{self.message} ({tried})" if tried else self.message
+
+
+def _common_kind(classes: Sequence[type[HfClientError]]) -> type[HfClientError] | None:
+    # The most precise class all attempts share, when it says more than "failed".
+    if not classes:
+        return None
+    for candidate in classes[0].__mro__:
+        if not all(issubclass(c, candidate) for c in classes):
+            continue
+        if not issubclass(candidate, HfClientError) or candidate in (
+            HfClientError,
+            HTTPStatusError,
+        ):
+            return None
+        return None if issubclass(candidate, AllProvidersFailedError) else candidate
+    return None
+
+
+_ALL_FAILED_AS: dict[type[HfClientError], type[AllProvidersFailedError]] = {}
+
+
+def _all_failed_as(kind: type[HfClientError]) -> type[AllProvidersFailedError]:
+    # One class per kind, made once: ``type(error)`` is the same for every such failure.
+    made = _ALL_FAILED_AS.get(kind)
+    if made is not None:
+        return made
+    name = f"AllProvidersFailed{kind.__name__}"
+    made = type(name, (AllProvidersFailedError, kind), {"__module__": __name__})
+    made.__doc__ = (
+        f"Every provider failed with {kind.__name__}: both that and AllProvidersFailedError."
+    )
+    made.__qualname__ = name
+    return _ALL_FAILED_AS.setdefault(kind, made)  # one winner if two threads race
 
 
 class StreamServiceError(HfClientError):

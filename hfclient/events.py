@@ -6,6 +6,7 @@ events themselves stay reachable through ``codec.<service>.iter_events``.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import TypeAlias
 
 import attrs
@@ -21,6 +22,8 @@ __all__ = [
     "ProviderInfo",
     "ReasoningDelta",
     "ReasoningStatus",
+    "ResponseMetadata",
+    "Result",
     "ServiceError",
     "ServiceErrorKind",
     "Source",
@@ -128,11 +131,31 @@ class Status:
 
 @attrs.frozen(slots=True)
 class Usage:
-    """Token counts of the exchange."""
+    """Token counts of the exchange.
+
+    ``cached_tokens`` (of the prompt, from the provider's cache) and
+    ``reasoning_tokens`` (of the completion, spent thinking) when the
+    service said.
+    """
 
     prompt_tokens: int
     completion_tokens: int
     total_tokens: int
+    cached_tokens: int | None = None
+    reasoning_tokens: int | None = None
+
+
+@attrs.frozen(slots=True)
+class ResponseMetadata:
+    """What the answer's headers say about the call, given before its content.
+
+    ``request_id`` traces the call (quote it when reporting a problem);
+    ``rate_limits`` holds the rate-limit headers, names lower-cased (e.g.
+    ``x-ratelimit-remaining-requests``), values as sent.
+    """
+
+    request_id: str | None = None
+    rate_limits: Mapping[str, str] = attrs.field(factory=dict, hash=False)
 
 
 @attrs.frozen(slots=True)
@@ -181,6 +204,17 @@ class Finished:
 
 
 @attrs.frozen(slots=True)
+class Result:
+    """The answer of a machine that fetches one value rather than a text (a catalogue, a mapping).
+
+    Such a machine emits exactly one event, this one, then completes; the
+    machine's own ``result`` property holds the same value, typed.
+    """
+
+    value: object = attrs.field(eq=True, repr=False)
+
+
+@attrs.frozen(slots=True)
 class Unknown:
     """A wire event with no unified meaning, kept whole (``raw``) instead of dropped.
 
@@ -204,9 +238,11 @@ Event: TypeAlias = (
     | ToolResult
     | Status
     | Usage
+    | ResponseMetadata
     | ProviderInfo
     | Conversation
     | ServiceError
     | Finished
+    | Result
     | Unknown
 )

@@ -209,6 +209,8 @@ class SyncInferenceProviders(_SyncClient[InferenceProviders]):
 
     stream = _Streaming(InferenceProviders.stream)
     complete = _Blocking(InferenceProviders.complete)
+    models = _Blocking(InferenceProviders.models)
+    provider_mapping = _Blocking(InferenceProviders.provider_mapping)
     with_options = _Copying(InferenceProviders.with_options)
 
 

@@ -7,6 +7,7 @@ from collections.abc import Iterable, Sequence
 import attrs
 
 from codec.http import HttpRequest
+from hfclient.errors import TransportError
 from hfclient.events import Event
 from hfclient.exchange import BodyChunk, BodyEnded, ResponseStarted
 from hfclient.protocol import NEED_DATA, NEXT_REQUEST, NO_MORE_EVENTS, Machine
@@ -29,8 +30,12 @@ class Run:
     error: Exception | None = None
 
 
-def drive(machine: Machine, responses: Iterable[Scripted]) -> Run:
-    """Run ``machine`` to its end or to an error, answering each request with the next response."""
+def drive(machine: Machine, responses: Iterable[Scripted | TransportError]) -> Run:
+    """Run ``machine`` to its end or to an error, answering each request with the next response.
+
+    A :class:`TransportError` in place of a response is the transport failing
+    before any byte (fed with ``transport_failed``).
+    """
     run = Run()
     pending = iter(responses)
     inputs: list[object] = []
@@ -41,6 +46,10 @@ def drive(machine: Machine, responses: Iterable[Scripted]) -> Run:
                 run.delays.append(machine.delay)
                 run.requests.append(machine.next_request())
                 response = next(pending)
+                if isinstance(response, TransportError):
+                    machine.transport_failed(response)
+                    inputs = []
+                    continue
                 inputs = [
                     ResponseStarted(response.status, response.headers),
                     *(BodyChunk(c) for c in response.chunks),

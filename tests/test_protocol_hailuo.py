@@ -5,7 +5,12 @@ from __future__ import annotations
 import pytest
 
 from codec.hailuo import sign_yy
-from hfclient.errors import HTTPStatusError, IncompleteStreamError, MissingAuthError
+from hfclient.errors import (
+    ConnectError,
+    HTTPStatusError,
+    IncompleteStreamError,
+    MissingAuthError,
+)
 from hfclient.events import Conversation, Finished, ServiceError, TextDelta, Title
 from hfclient.protocol._prompt import format_prompt, trailing_user_text
 from hfclient.protocol.hailuo import HailuoMachine
@@ -142,3 +147,17 @@ def test_prompt_helpers() -> None:
     ]
     assert trailing_user_text(history) == "a\nb"
     assert trailing_user_text([{"role": "assistant", "content": "x"}]) == ""
+
+
+def test_an_html_page_instead_of_the_stream_says_so() -> None:
+    page = Scripted(200, (("Content-Type", "text/html"),), [b"<html><body>Log in</body></html>"])
+    run = drive(machine(), [page])
+    assert isinstance(run.error, HTTPStatusError)
+    assert "an HTML page, not the API" in str(run.error)
+    assert TOKEN not in str(run.error)
+
+
+def test_a_transport_failure_before_any_byte_is_raised_as_it_was() -> None:
+    refused = ConnectError("connection refused")
+    run = drive(machine(), [refused])
+    assert run.error is refused

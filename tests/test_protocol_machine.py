@@ -11,7 +11,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from hfclient import protocol
-from hfclient.errors import HfClientError, LocalProtocolError, ReadError
+from hfclient.errors import ConnectError, HfClientError, LocalProtocolError, ReadError
 from hfclient.exchange import BodyChunk, BodyEnded, ResponseStarted
 from hfclient.protocol import (
     NEED_DATA,
@@ -27,6 +27,7 @@ from hfclient.protocol import (
     State,
 )
 from hfclient.protocol._states import ERROR, IDLE, Key, Node
+from hfclient.protocol.router_catalog import ProviderMappingMachine, RouterCatalogMachine
 from tests import test_protocol_hailuo as hailuo
 from tests import test_protocol_huggingchat as hc
 from tests import test_protocol_router as router
@@ -108,10 +109,21 @@ SCENARIOS: dict[type[Machine], list[tuple[Factory, list[Scripted]]]] = {
         (router.machine, [router.error(500)]),
         (router_cached, [router.error(401)]),
         (router_auto, [router.error(503), router.stream_ok]),
+        (router.machine, [Scripted(307, (("Location", "/api/models/a/b"),)), router.mapping_ok]),
     ],
     HailuoMachine: [
         (hailuo.machine, [HAILUO_OK]),
         (hailuo.machine, [Scripted(401, (), [b"{}"])]),
+    ],
+    RouterCatalogMachine: [
+        (lambda: RouterCatalogMachine(api_key="k"), [Scripted(200, (), [b'{"data":[]}'])]),
+        (lambda: RouterCatalogMachine(api_key="k"), [Scripted(500, (), [b"{}"])]),
+    ],
+    ProviderMappingMachine: [
+        (
+            lambda: ProviderMappingMachine(api_key="k", model="a/b"),
+            [Scripted(307, (("Location", "/api/models/c/d"),)), router.mapping_ok],
+        ),
     ],
 }
 
@@ -155,6 +167,8 @@ def act(machine: Machine, action: Action) -> None:
             machine.receive(argument)  # type: ignore[arg-type]
         elif name == "drop":
             machine.connection_dropped()
+        elif name == "transport":
+            machine.transport_failed(ConnectError("connection refused"))
         else:
             machine.next_event()
     except HfClientError:
@@ -168,6 +182,7 @@ PROBES: list[Action] = [
     ("receive", BodyChunk(b"")),
     ("receive", BodyEnded()),
     ("drop", None),
+    ("transport", None),
 ]
 
 

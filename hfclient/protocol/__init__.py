@@ -1,7 +1,7 @@
 """Sans-IO protocol machines, one per service, in the h11 model.
 
 A machine hands out requests (``next_request()``), is fed the response
-events (``receive(...)``, ``connection_dropped()``) and says what happens
+events (``receive(...)``, ``connection_dropped()``, ``transport_failed()``) and says what happens
 next (``next_event()``: a unified event, or :data:`NEXT_REQUEST`,
 :data:`NEED_DATA`, :data:`NO_MORE_EVENTS`). It owns no socket and no timer;
 :func:`hfclient.driver.drive` runs one over a transport.
@@ -25,11 +25,17 @@ from hfclient.protocol._states import Input, State, Step, transition_table
 from hfclient.protocol.hailuo import HailuoMachine, HailuoStep
 from hfclient.protocol.huggingchat import HuggingChatMachine, HuggingChatStep
 from hfclient.protocol.router import RouterMachine, RouterStep
+from hfclient.protocol.router_catalog import (
+    CatalogStep,
+    ProviderMappingMachine,
+    RouterCatalogMachine,
+)
 
 __all__ = [
     "NEED_DATA",
     "NEXT_REQUEST",
     "NO_MORE_EVENTS",
+    "CatalogStep",
     "Exchange",
     "HailuoMachine",
     "HailuoStep",
@@ -38,6 +44,8 @@ __all__ = [
     "Input",
     "Machine",
     "MachineEvent",
+    "ProviderMappingMachine",
+    "RouterCatalogMachine",
     "RouterMachine",
     "RouterStep",
     "State",

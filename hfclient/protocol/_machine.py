@@ -12,13 +12,17 @@ A driver loops::
                 machine.receive(await anext(response))
             except StopAsyncIteration:
                 machine.connection_dropped()
+            except TransportError as error:
+                if machine.state is not State.WAITING:
+                    raise  # mid-body: not the machine's to retry
+                machine.transport_failed(error)  # no byte yet: retry, fail over or re-raise
         elif event is NO_MORE_EVENTS:
             break
         else:
             yield event
 
-The machine owns no socket and no timer. ``receive`` and
-``connection_dropped`` only raise :class:`LocalProtocolError` (an input its
+The machine owns no socket and no timer. ``receive``,
+``connection_dropped`` and ``transport_failed`` only raise :class:`LocalProtocolError` (an input its
 state does not allow); failures of the remote side are raised by
 ``next_event`` after the events decoded before them, and any error leaves
 the machine in ``ERROR``. Every change of state is an edge of the machine's
@@ -42,6 +46,7 @@ from hfclient.errors import (
     LocalProtocolError,
     ReadError,
     RemoteProtocolError,
+    TransportError,
 )
 from hfclient.events import Event
 from hfclient.exchange import BodyChunk, BodyEnded, ResponseEvent, ResponseStarted
@@ -56,7 +61,7 @@ from hfclient.protocol._states import (
     describe_key,
     describe_node,
 )
-from hfclient.protocol._status import ERROR_BODY_LIMIT
+from hfclient.protocol._status import ERROR_BODY_LIMIT, is_unexpected_page, page_error
 
 __all__ = [
     "NEED_DATA",
@@ -108,6 +113,7 @@ class Exchange:
     provider: str | None = None
     response: ResponseStarted | None = None
     body: bytearray = attrs.field(factory=bytearray)
+    page: bool = False  # a 2xx HTML page where the API answers none (read as an error body)
 
 
 class Machine:
@@ -121,7 +127,9 @@ class Machine:
     :meth:`_queue`, :meth:`_retry`, :meth:`_complete` or raise.
     :meth:`_on_stream_start` may emit events before the body;
     :meth:`_on_connection_dropped` decides what a dropped connection means
-    (by default a :class:`~hfclient.errors.ReadError`). Inside the hooks
+    (by default a :class:`~hfclient.errors.ReadError`), and
+    :meth:`_on_transport_failed` what a transport error before any response
+    byte means (by default that error, raised again). Inside the hooks
     :attr:`step` says which request's answer it is.
     """
 
@@ -151,6 +159,11 @@ class Machine:
         return self._delay
 
     @property
+    def provider(self) -> str | None:
+        """The inference provider the current request goes to, when the flow has one."""
+        return None if self._exchange is None else self._exchange.provider
+
+    @property
     def read_timeout(self) -> float | None:
         """Seconds the driver allows between two response events (None: the transport's own)."""
         return None
@@ -173,7 +186,14 @@ class Machine:
         try:
             if isinstance(event, ResponseStarted):
                 exchange.response = event
-                if exchange.stream is not None and self._ok(exchange):
+                if (
+                    self._ok(exchange)
+                    and self._reads_pages_as_errors(exchange)
+                    and is_unexpected_page(exchange.operation, event)
+                ):
+                    # Not fed to a decoder: read as an error body.
+                    exchange.page, exchange.stream = True, None
+                elif exchange.stream is not None and self._ok(exchange):
                     self._emit(self._on_stream_start(exchange))
             elif isinstance(event, BodyChunk):
                 self._read(exchange, event.data)
@@ -192,6 +212,23 @@ class Machine:
         assert exchange is not None
         try:
             self._on_connection_dropped(exchange)
+            self._check_decided()
+        except HfClientError as exc:
+            self._fail(exc)
+
+    def transport_failed(self, error: TransportError) -> None:
+        """The transport raised ``error`` before any byte of the current response.
+
+        Only allowed while waiting for the response (``WAITING``): once a
+        response started, what was read cannot be taken back. The machine
+        decides (a router retries or moves on; by default ``error`` is raised
+        by the next :meth:`next_event`).
+        """
+        self._fire(Input.TRANSPORT_FAILED)
+        exchange = self._exchange
+        assert exchange is not None
+        try:
+            self._on_transport_failed(exchange, error)
             self._check_decided()
         except HfClientError as exc:
             self._fail(exc)
@@ -251,6 +288,14 @@ class Machine:
     def _on_stream_start(self, exchange: Exchange) -> list[Event]:
         return []
 
+    def _reads_pages_as_errors(self, exchange: Exchange) -> bool:
+        """Whether a 2xx HTML page (where the spec lists no ``text/html``) fails the exchange.
+
+        Always for a stream; a machine whose JSON answers may be pages with a
+        meaning of their own (a login page) says so for the others.
+        """
+        return exchange.stream is not None
+
     def _on_body(self, exchange: Exchange, body: bytes) -> None:
         raise NotImplementedError
 
@@ -263,6 +308,9 @@ class Machine:
     def _on_connection_dropped(self, exchange: Exchange) -> None:
         raise ReadError("the connection dropped before the response ended")
 
+    def _on_transport_failed(self, exchange: Exchange, error: TransportError) -> None:
+        raise error
+
     # The exchange itself.
 
     @staticmethod
@@ -273,14 +321,19 @@ class Machine:
         if exchange.stream is not None and self._ok(exchange):
             self._emit(exchange.stream.feed(data))
             return
-        limit = JSON_BODY_LIMIT if self._ok(exchange) else ERROR_BODY_LIMIT
+        as_json = self._ok(exchange) and not exchange.page
+        limit = JSON_BODY_LIMIT if as_json else ERROR_BODY_LIMIT
         room = limit - len(exchange.body)
-        if room <= 0 and self._ok(exchange):
+        if room <= 0 and as_json:
             raise RemoteProtocolError(f"{exchange.operation.name}: body larger than {limit} bytes")
         exchange.body += data[: max(room, 0)]  # an error body is only kept to its limit
 
     def _end(self, exchange: Exchange) -> None:
         body = bytes(exchange.body)
+        if exchange.page:
+            assert exchange.response is not None
+            url = exchange.request.redacted_url()
+            raise page_error(exchange.operation, exchange.response, body, url=url)
         if not self._ok(exchange):
             self._on_error_status(exchange, body)
         elif exchange.stream is not None:

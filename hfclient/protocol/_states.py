@@ -78,7 +78,9 @@ class Input(enum.Enum):
     From the driver: ``SEND_REQUEST`` (``next_request()`` handed the request
     out), ``RESPONSE_STARTED``, ``BODY_CHUNK`` and ``BODY_ENDED`` (fed with
     ``receive``), ``CONNECTION_DROPPED`` (``connection_dropped()``: the
-    connection broke before the response ended, e.g. mid-stream).
+    connection broke before the response ended, e.g. mid-stream),
+    ``TRANSPORT_FAILED`` (``transport_failed(error)``: the transport raised
+    before any byte of the response, e.g. the connection was refused).
 
     From the service's own logic: ``QUEUE_REQUEST`` (paired with the
     :class:`Step` queued, as ``(Input.QUEUE_REQUEST, step)``),
@@ -94,6 +96,7 @@ class Input(enum.Enum):
     BODY_CHUNK = "BODY_CHUNK"
     BODY_ENDED = "BODY_ENDED"
     CONNECTION_DROPPED = "CONNECTION_DROPPED"
+    TRANSPORT_FAILED = "TRANSPORT_FAILED"
     COMPLETE = "COMPLETE"
     FAIL = "FAIL"
 
@@ -115,6 +118,7 @@ EXCHANGE_TRANSITIONS: Final[Mapping[tuple[State, Input], State]] = {
     (State.READY, Input.SEND_REQUEST): State.WAITING,
     (State.WAITING, Input.RESPONSE_STARTED): State.READING,
     (State.WAITING, Input.CONNECTION_DROPPED): State.DECIDING,
+    (State.WAITING, Input.TRANSPORT_FAILED): State.DECIDING,
     (State.READING, Input.BODY_CHUNK): State.READING,
     (State.READING, Input.BODY_ENDED): State.DECIDING,
     (State.READING, Input.CONNECTION_DROPPED): State.DECIDING,

@@ -86,10 +86,7 @@ class RouterTranslator(RuleTranslator):
             events.append(ProviderInfo(self.provider, event.model))
         usage = event.usage
         if isinstance(usage, wire.Usage):
-            total = usage.total_tokens
-            if total is UNSET:
-                total = usage.prompt_tokens + usage.completion_tokens
-            self._usage = Usage(usage.prompt_tokens, usage.completion_tokens, total)
+            self._usage = _usage(usage)
         for choice in event.choices:
             if choice.index not in (0, UNSET):
                 continue  # one answer per request: n is never set above 1
@@ -101,6 +98,30 @@ class RouterTranslator(RuleTranslator):
                 self.end()
                 events += self._flush_calls()
         return events
+
+    def completion(self, answer: wire.ChatCompletion) -> list[Event]:
+        """A whole non-streaming answer: the same events a stream of it gives, ``Finished`` last.
+
+        The message is read as one chunk's delta (its tool calls are whole),
+        so both paths share every rule above.
+        """
+        choices = [
+            wire.ChunkChoice(
+                index=choice.index,
+                finish_reason=choice.finish_reason
+                if type(choice.finish_reason) is str
+                else "stop",  # an answer that came back whole is finished
+                delta=_as_delta(choice.message)
+                if isinstance(choice.message, wire.CompletionMessage)
+                else UNSET,
+            )
+            for choice in answer.choices
+        ]
+        chunk = wire.ChatCompletionChunk(model=answer.model, usage=answer.usage, choices=choices)
+        events = self.chunk(chunk)
+        if not self.complete:
+            self.end()  # no choice at all: nothing more will come either
+        return events + self.finish()
 
     def salvage_chunk(self, wire_object: Mapping[str, Any]) -> list[Event]:
         """A chunk whose ``choices`` did not fit: the choices that are objects still count."""
@@ -187,6 +208,37 @@ class RouterTranslator(RuleTranslator):
         )
         self._calls, self._call_at = [], {}
         return [ToolCall(call.id, call.name, "".join(call.arguments)) for call in calls]
+
+
+def _usage(usage: wire.Usage) -> Usage:
+    total = usage.total_tokens
+    if type(total) is not int:
+        total = usage.prompt_tokens + usage.completion_tokens
+    prompt, completion = usage.prompt_tokens_details, usage.completion_tokens_details
+    cached = prompt.cached_tokens if isinstance(prompt, wire.PromptTokensDetails) else None
+    reasoning = (
+        completion.reasoning_tokens
+        if isinstance(completion, wire.CompletionTokensDetails)
+        else None
+    )
+    return Usage(
+        usage.prompt_tokens,
+        usage.completion_tokens,
+        total,
+        cached_tokens=cached if type(cached) is int else None,
+        reasoning_tokens=reasoning if type(reasoning) is int else None,
+    )
+
+
+def _as_delta(message: wire.CompletionMessage) -> wire.ChunkDelta:
+    return wire.ChunkDelta(
+        role=message.role,
+        content=message.content,
+        reasoning_content=message.reasoning_content,
+        reasoning=message.reasoning,
+        reasoning_text=message.reasoning_text,
+        tool_calls=message.tool_calls,
+    )
 
 
 def _is_usage(value: object) -> TypeGuard[dict[str, Any]]:

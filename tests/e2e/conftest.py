@@ -16,7 +16,9 @@ from tests.transport.conftest import (  # noqa: F401 - fixtures shared with the 
     _no_proxy_environment,
     ca,
     client_ssl_context,
+    http_server,
     https_server,
+    proxy,
     server_cert,
 )
 
@@ -44,3 +46,11 @@ async def transport(request: pytest.FixtureRequest, tmp_path: Path) -> AsyncIter
         yield made
     finally:
         await made.aclose()
+
+
+@pytest.fixture
+def ca_pem(ca: trustme.CA, tmp_path: Path) -> str:  # noqa: F811 - the fixture, by name
+    """The test CA as a PEM file, for ``verify=``."""
+    pem = tmp_path / "ca.pem"
+    ca.cert_pem.write_to_path(str(pem))
+    return str(pem)

@@ -46,7 +46,7 @@ class FakeService:
 
     def __call__(self, request: ReceivedRequest) -> Response:
         self.seen.append(request)
-        path = request.target.split("?", 1)[0]
+        path = _path(request.target)
         answers = self._routes.get((request.method, path))
         if not answers:
             message = f"no scripted answer for {request.method} {path}".encode()
@@ -55,7 +55,7 @@ class FakeService:
 
     def paths(self) -> list[str]:
         """``METHOD path`` of every request seen, in order."""
-        return [f"{r.method} {r.target.split('?', 1)[0]}" for r in self.seen]
+        return [f"{r.method} {_path(r.target)}" for r in self.seen]
 
 
 async def drain(events: AsyncIterable[Event]) -> tuple[list[Event], Exception | None]:
@@ -67,3 +67,10 @@ async def drain(events: AsyncIterable[Event]) -> tuple[list[Event], Exception | 
     except Exception as exc:  # the test checks which
         return seen, exc
     return seen, None
+
+
+def _path(target: str) -> str:
+    # Through an http:// proxy the target is absolute: http://host:port/path?query.
+    if target.startswith(("http://", "https://")):
+        target = "/" + target.split("/", 3)[3] if target.count("/") >= 3 else "/"
+    return target.split("?", 1)[0]

@@ -15,7 +15,7 @@ from hfclient.exchange import Transport
 from hfclient.transport.replay import ReplayTransport
 from tests.conftest import DATA
 from tests.e2e.fakes import FakeService, stream
-from tests.transport.servers import Gate, HttpServer, Response
+from tests.transport.servers import ConnectProxy, Gate, HttpServer, Response
 
 pytestmark = pytest.mark.anyio
 
@@ -132,3 +132,15 @@ async def test_one_client_on_defaults_carries_100_concurrent_streams(
             group.start_soon(one, client)
     assert texts == ["done"] * streams
     assert https_server.connection_count == streams
+
+
+async def test_proxy_goes_to_the_transport_the_client_makes(
+    http_server: HttpServer, proxy: ConnectProxy
+) -> None:
+    http_server.handler = FakeService({("POST", AUTO): [stream(STREAM, content_type=SSE)]})
+    async with InferenceProviders(
+        api_key="hf_x", provider="auto", base_url=http_server.url, proxy=proxy.url
+    ) as client:
+        answer = await client.complete(MESSAGES, model="org/model")
+    assert answer.finish_reason == "tool_calls"
+    assert proxy.seen  # the request went through the proxy

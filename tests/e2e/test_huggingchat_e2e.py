@@ -10,6 +10,7 @@ from hfclient.client import HuggingChat
 from hfclient.errors import MissingAuthError, RateLimitError
 from hfclient.events import Conversation, Event, Finished, ServiceError, Title
 from hfclient.exchange import Transport
+from hfclient.serialization import from_json, to_json
 from tests.conftest import DATA
 from tests.e2e.fakes import FakeService, json_answer, stream
 from tests.multipart_helpers import form_fields
@@ -93,7 +94,13 @@ async def test_conversation_continued_over_two_turns(
         {"role": "assistant", "content": first.text},
         {"role": "user", "content": "And then?"},
     ]
-    second = await chat.complete(history, model=MODEL, conversation=first.conversation)
+    # A restart between the turns: the handle goes through JSON to a new client.
+    assert first.conversation is not None
+    saved = to_json(first.conversation)
+    restarted = client(https_server, transport)
+    second = await restarted.complete(
+        history, model=MODEL, conversation=from_json(Conversation, saved)
+    )
     assert first.title == "Browser TLS certificate trust"
     assert second.conversation == first.conversation
     assert fake.paths() == [

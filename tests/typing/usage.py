@@ -48,7 +48,12 @@ async def async_usage() -> str:
             async for event in events:
                 if isinstance(event, TextDelta | ReasoningDelta):
                     print(event.text, end="")
-        return answer.text
+        catalogue = await client.models()
+        tools = [m.id for m in catalogue if m.supports_tools and (m.context_length or 0) > 32_000]
+        mapping = await client.provider_mapping("org/model")
+        live = [entry.provider for entry in mapping if entry.status == "live"]
+        whole = await client.complete(MESSAGES, model="org/model:cerebras", stream=False)
+        return answer.text + whole.text + ",".join(tools + live)
 
 
 async def huggingchat_usage() -> Conversation | None:
@@ -65,7 +70,8 @@ async def huggingchat_usage() -> Conversation | None:
 
 def sync_usage() -> str:
     with SyncInferenceProviders(provider="auto", headers={"X-Team": "bots"}) as client:
-        text = client.complete(MESSAGES, model="org/model").text
+        text = client.complete(MESSAGES, model="org/model", bill_to="my-org").text
+        text += ",".join(model.id for model in client.models())
         with client.with_options(timeout=5).stream(MESSAGES, model="org/model") as events:
             for event in events:
                 if isinstance(event, TextDelta):

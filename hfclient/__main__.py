@@ -1,0 +1,5 @@
+"""``python -m hfclient``: the ``hfclient`` command."""
+
+from hfclient.cli import run
+
+run()

@@ -1,0 +1,130 @@
+"""The ``hfclient`` command (also ``python -m hfclient``).
+
+Each subcommand is a function that gets its parsed arguments and returns an
+exit code; :func:`main` parses, runs, and turns our errors into one line on
+stderr and the documented exit code:
+
+=====  ==========================================================
+0      done
+1      the service or HTTP failed (an error status, a broken stream)
+2      usage: a bad argument, a missing credential, a file that is not one
+3      the network failed (connect, proxy, timeout, reset)
+=====  ==========================================================
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+from collections.abc import Callable, Iterator, Sequence
+from typing import Final
+
+from hfclient._version import __version__
+from hfclient.errors import HfClientError, LocalProtocolError, MissingAuthError, TransportError
+
+__all__ = ["EXIT_NETWORK", "EXIT_OK", "EXIT_SERVICE", "EXIT_USAGE", "main"]
+
+EXIT_OK: Final = 0
+EXIT_SERVICE: Final = 1
+EXIT_USAGE: Final = 2
+EXIT_NETWORK: Final = 3
+
+Command = Callable[[argparse.Namespace], int]
+"""A subcommand: its parsed arguments in, an exit code out."""
+
+
+# Each subcommand: its name, one line of help, and a function that adds its
+# arguments to its parser and returns what runs it. The runner imports what it
+# needs itself, so ``hfclient --help`` stays cheap.
+def _decode(parser: argparse.ArgumentParser) -> Command:
+    parser.add_argument("service", choices=["huggingchat", "router", "hailuo"])
+    parser.add_argument("file", help="a saved stream body (- for stdin)")
+    parser.add_argument("--json", action="store_true", help="one JSON object per event")
+
+    def run(args: argparse.Namespace) -> int:
+        from hfclient.decoding import decode_stream
+        from hfclient.events import Event
+        from hfclient.serialization import converter
+
+        body = _read_chunks(args.file)
+        for event in decode_stream(args.service, body):
+            if args.json:
+                fields = converter.unstructure(event, Event)
+                line = {"type": fields.pop("type"), **fields}  # the class name first, for eyes
+                print(json.dumps(line, ensure_ascii=False), flush=True)
+            else:
+                print(repr(event), flush=True)
+        return EXIT_OK
+
+    return run
+
+
+_SUBCOMMANDS: list[tuple[str, str, Callable[[argparse.ArgumentParser], Command]]] = [
+    ("decode", "decode a saved stream body into unified events", _decode),
+]
+
+
+def _read_chunks(path: str) -> Iterator[bytes]:
+    # 64 KiB at a time: the decoders are incremental, a large body never sits whole.
+    with open(sys.stdin.fileno(), "rb", closefd=False) if path == "-" else open(path, "rb") as f:
+        while chunk := f.read(65536):
+            yield chunk
+
+
+def exit_code(error: BaseException) -> int:
+    """The exit code for an error that ended a command."""
+    if isinstance(error, MissingAuthError) and error.status is None:
+        return EXIT_USAGE  # missing before any request: the caller must give it
+    if isinstance(error, LocalProtocolError | ValueError | OSError) and not isinstance(
+        error, TransportError
+    ):
+        return EXIT_USAGE
+    if isinstance(error, TransportError):
+        return EXIT_NETWORK
+    return EXIT_SERVICE
+
+
+def parser() -> argparse.ArgumentParser:
+    """The command's argument parser, every subcommand included."""
+    top = argparse.ArgumentParser(
+        prog="hfclient",
+        description="HuggingChat, the Inference Providers router and Hailuo, from the shell.",
+    )
+    top.add_argument("--version", action="version", version=f"hfclient {__version__}")
+    subcommands = top.add_subparsers(dest="command", metavar="COMMAND")
+    for name, summary, define in _SUBCOMMANDS:
+        sub = subcommands.add_parser(name, help=summary, description=summary)
+        sub.set_defaults(run=define(sub))
+    return top
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the command with ``argv`` (default: ``sys.argv[1:]``); return its exit code."""
+    top = parser()
+    try:
+        args = top.parse_args(argv)
+    except SystemExit as exit_:  # argparse's own --help, --version and usage errors
+        return int(exit_.code or 0)
+    if getattr(args, "run", None) is None:
+        top.print_help(sys.stderr)
+        return EXIT_USAGE
+    try:
+        return int(args.run(args))
+    except KeyboardInterrupt:
+        print("hfclient: interrupted", file=sys.stderr)
+        return 130
+    except BrokenPipeError:
+        # The reader went away (``| head``): stop quietly, and keep Python's
+        # shutdown from failing again on the closed stdout.
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return EXIT_OK
+    except (HfClientError, ValueError, OSError) as error:
+        print(f"hfclient {args.command}: {error}", file=sys.stderr)
+        return exit_code(error)
+
+
+def run() -> None:
+    """The console-script entry point."""
+    sys.exit(main())

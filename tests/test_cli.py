@@ -1,0 +1,71 @@
+"""The ``hfclient`` command: exit codes, ``--version``, ``decode``."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from hfclient import __version__
+from hfclient.cli import EXIT_NETWORK, EXIT_OK, EXIT_SERVICE, EXIT_USAGE, exit_code, main
+from hfclient.errors import ConnectError, MissingAuthError, RateLimitError
+from tests.conftest import DATA
+
+STREAM = DATA / "examples" / "hf-router.stream.sse"
+
+
+def test_python_dash_m_runs_the_command() -> None:
+    done = subprocess.run(
+        [sys.executable, "-m", "hfclient", "--version"], capture_output=True, text=True, check=False
+    )
+    assert (done.returncode, done.stdout.strip()) == (0, f"hfclient {__version__}")
+
+
+def test_no_subcommand_is_a_usage_error(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main([]) == EXIT_USAGE
+    assert "usage: hfclient" in capsys.readouterr().err
+
+
+def test_decode_prints_json_lines_with_the_type_first(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["decode", "router", str(STREAM), "--json"]) == EXIT_OK
+    lines = [json.loads(line) for line in capsys.readouterr().out.splitlines()]
+    assert list(lines[0]) == ["type", "provider", "model"]
+    assert lines[-1] == {
+        "type": "Finished",
+        "reason": "tool_calls",
+        "text": "\n\nLet me check the weather in Paris.",
+    }
+    assert "".join(e["text"] for e in lines if e["type"] == "ReasoningDelta").startswith("Okay,")
+
+
+def test_decode_of_a_cut_body_prints_what_came_then_fails(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    cut = tmp_path / "cut.sse"
+    cut.write_bytes(STREAM.read_bytes()[:300])
+    assert main(["decode", "router", str(cut)]) == EXIT_SERVICE
+    out, err = capsys.readouterr()
+    assert out.startswith("ProviderInfo(")
+    assert err.startswith("hfclient decode: ")
+
+
+def test_a_missing_file_is_a_usage_error(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["decode", "router", "/no/such/file"]) == EXIT_USAGE
+    assert "No such file" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize(
+    ("error", "code"),
+    [
+        (MissingAuthError("set HF_TOKEN"), EXIT_USAGE),
+        (MissingAuthError("rejected", status=401), EXIT_SERVICE),
+        (RateLimitError("slow down", status=429), EXIT_SERVICE),
+        (ConnectError("refused"), EXIT_NETWORK),
+        (ValueError("bad"), EXIT_USAGE),
+    ],
+)
+def test_exit_codes(error: Exception, code: int) -> None:
+    assert exit_code(error) == code
