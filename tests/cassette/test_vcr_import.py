@@ -241,3 +241,15 @@ def test_request_bodies_may_be_binary_or_wrapped() -> None:
     assert import_vcr(data).exchanges[0].request.body == b'{"a":1}'
     data["interactions"][0]["request"]["body"] = None
     assert import_vcr(data).exchanges[0].request.body is None
+
+
+def test_a_json_answer_of_a_streaming_path_stays_whole() -> None:
+    # The router's chat completions path answers SSE or JSON (twin operations): the label picks.
+    body = '{"choices": [{"message": {"content": "a\\n\\nb"}}]}\n\ndata: not a stream\n\n'
+    uri = "https://router.huggingface.co/v1/chat/completions"
+    data = vcr(body, {"Content-Type": ["application/json"]}, uri)
+    data["interactions"][0]["request"]["method"] = "POST"
+    assert len(import_vcr(data).exchanges[0].response.chunks) == 1
+    data = vcr(body, {"Content-Type": ["text/event-stream"]}, uri)
+    data["interactions"][0]["request"]["method"] = "POST"
+    assert len(import_vcr(data).exchanges[0].response.chunks) == 2
