@@ -160,9 +160,7 @@ class Request:
 
     def __repr__(self) -> str:
         # A cassette is scrubbed, but a Request built in memory may not be yet.
-        shown = tuple(
-            (k, _MASK if k.lower() in ALWAYS_SECRET_HEADERS else v) for k, v in self.headers
-        )
+        shown = tuple((k, _MASK if _is_secret(k) else v) for k, v in self.headers)
         body = "None" if self.body is None else f"<{len(self.body)} bytes>"
         return f"Request(method={self.method!r}, url={self.url!r}, headers={shown!r}, body={body})"
 
@@ -171,7 +169,7 @@ def _chunks(value: Iterable[Chunk]) -> tuple[Chunk, ...]:
     return tuple(value)
 
 
-@attrs.frozen(slots=True)
+@attrs.frozen(slots=True, repr=False)
 class Response:
     """A recorded response: its head (``at`` seconds after the request), chunks and end."""
 
@@ -190,6 +188,19 @@ class Response:
     def header(self, name: str) -> str | None:
         """The first value of header ``name`` (case-insensitive), or ``None``."""
         return first_header(self.headers, name)
+
+    def __repr__(self) -> str:
+        shown = tuple((k, _MASK if _is_secret(k) else v) for k, v in self.headers)
+        return (
+            f"Response(status={self.status!r}, reason={self.reason!r}, headers={shown!r}, "
+            f"chunks=<{len(self.chunks)} chunks, {len(self.body)} bytes>, end={self.end!r}, "
+            f"at={self.at!r})"
+        )
+
+
+def _is_secret(name: str) -> bool:
+    # Set-Cookie carries a session just as Cookie does.
+    return name.lower() in ALWAYS_SECRET_HEADERS or name.lower() == "set-cookie"
 
 
 @attrs.frozen(slots=True)

@@ -41,7 +41,9 @@ __all__ = [
     "SERVICES",
     "Operation",
     "find_operation",
+    "find_operations",
     "mismatches",
+    "parse_body",
     "rule_for",
 ]
 
@@ -65,6 +67,7 @@ class _Missing:
 
 
 MISSING: Final = _Missing()
+"""A value a request does not have (a reason shows it as ``missing``)."""
 
 
 @attrs.frozen(slots=True)
@@ -96,11 +99,21 @@ def _templates(service: str) -> tuple[tuple[str, str, re.Pattern[str], int], ...
 def find_operation(method: str, url: str, service: str | None = None) -> Operation | None:
     """The operation of ``service`` (or of any service) that ``method url`` is a call of.
 
-    The most specific template wins: the one with the most fixed characters.
+    The most specific template wins: the one with the most fixed characters;
+    of twins (same method and path, e.g. a streamed and a JSON answer), the
+    first the spec declares.
     """
+    found = find_operations(method, url, service)
+    return found[0] if found else None
+
+
+def find_operations(method: str, url: str, service: str | None = None) -> list[Operation]:
+    """Every operation ``method url`` may be a call of, with the most specific template, in
+    spec order (twins differ by body, e.g. ``stream``, and by what they answer)."""
     parts = urlsplit(url)
     host, path = parts.netloc.lower(), parts.path
-    best: tuple[int, Operation] | None = None
+    best: list[Operation] = []
+    best_weight = -1
     for name in (service,) if service is not None else tuple(SERVICES):
         if name not in SERVICES:
             continue
@@ -109,12 +122,15 @@ def find_operation(method: str, url: str, service: str | None = None) -> Operati
             info = module.OPERATIONS[op_name]
             if server_host != host or info.method != method.upper():
                 continue
-            if pattern.fullmatch(path) is None:
+            if weight < best_weight or pattern.fullmatch(path) is None:
                 continue
-            if best is None or weight > best[0]:
-                stream = module.STREAMS.get(info.stream) if info.stream else None
-                best = (weight, Operation(name, info, stream))
-    return None if best is None else best[1]
+            if weight > best_weight:
+                best, best_weight = [], weight
+            stream = module.STREAMS.get(info.stream) if info.stream else None
+            operation = Operation(name, info, stream)
+            if operation not in best:  # one operation on two servers is still one
+                best.append(operation)
+    return best
 
 
 def rule_for(

@@ -72,6 +72,7 @@ class ReplayTransport:
         self._service = service
         self._rule = rule
         self._speed = float(speed)
+        self._rules: dict[int, tuple[str, ...]] = {}  # id(exchange) -> its rule, found once
         self.requests: list[HttpRequest] = []
 
     @classmethod
@@ -144,7 +145,10 @@ class ReplayTransport:
     def _why_not(self, exchange: Exchange, request: HttpRequest) -> list[str]:
         if self._match is not None:
             return [] if self._match(exchange, request) else ["the match function said no"]
-        rule = rule_for(exchange.request, service=self._service, override=self._rule)
+        rule = self._rules.get(id(exchange))
+        if rule is None:
+            rule = rule_for(exchange.request, service=self._service, override=self._rule)
+            self._rules[id(exchange)] = rule
         return mismatches(exchange.request, request, rule)
 
     def _near_misses(self, request: HttpRequest) -> list[str]:

@@ -25,7 +25,7 @@ from hfclient.transport.cassette import (
     Request,
     Response,
 )
-from hfclient.transport.matching import find_operation
+from hfclient.transport.matching import find_operations
 
 __all__ = ["from_vcr_data", "import_vcr", "split_stream"]
 
@@ -128,10 +128,13 @@ def _decode(body: bytes, coding: str | None) -> bytes:
 
 
 def _framing(method: str, uri: str, content_type: str | None) -> str | None:
-    operation = find_operation(method, uri)
-    if operation is not None and operation.stream is not None:
-        return operation.stream.framing
     media = (content_type or "").split(";")[0].strip().lower()
+    operations = find_operations(method, uri)
+    # Of twin operations (a streamed and a JSON answer), the one whose answer is labelled so.
+    labelled = [op for op in operations if media in op.info.content_types]
+    if operations:
+        stream = (labelled or operations)[0].stream
+        return stream.framing if stream is not None else None
     if media in _SSE_TYPES:
         return "sse"
     if media in _NDJSON_TYPES:

@@ -210,7 +210,10 @@ def test_match_rule_narrows_widens_or_replaces() -> None:
 def test_repr_masks_credentials() -> None:
     request = Request("GET", "https://x.test/", (("Authorization", "Bearer hf_live"),), b"x")
     assert "hf_live" not in repr(request)
-    assert "hf_live" not in repr(Exchange(request, Response()))
+    response = Response(200, "OK", (("Set-Cookie", "hf-chat=sess"),), [Chunk(b"hf_body")])
+    assert "hf_live" not in repr(Exchange(request, response))
+    assert "sess" not in repr(response)
+    assert "hf_body" not in repr(response)
 
 
 def test_file_round_trip(tmp_path: object) -> None:
@@ -233,3 +236,9 @@ def test_the_documented_example_loads_and_validates() -> None:
     cassette = loads(example.group(1))
     assert cassette.exchanges[0].response.end == RESET
     assert loads(dumps(cassette)) == cassette
+
+
+def test_the_schema_is_a_valid_draft_2020_12_schema() -> None:
+    jsonschema.Draft202012Validator.check_schema(SCHEMA)
+    with pytest.raises(jsonschema.ValidationError):
+        jsonschema.validate({"format": "hfclient-cassette/1", "exchanges": [{}]}, SCHEMA)

@@ -8,7 +8,13 @@ import pytest
 
 from codec.http import FormPart, HttpRequest, encode_multipart, json_body
 from hfclient.transport.cassette import MatchRule, Request, placeholder
-from hfclient.transport.matching import find_operation, mismatches, parse_body, rule_for
+from hfclient.transport.matching import (
+    find_operation,
+    find_operations,
+    mismatches,
+    parse_body,
+    rule_for,
+)
 
 CHAT = "https://router.huggingface.co/v1/chat/completions"
 MESSAGES = [{"role": "user", "content": "Hi"}]
@@ -246,3 +252,8 @@ def test_parse_body() -> None:
         [FormPart("files", b"\xff", "a.bin"), FormPart("files", b"x", "b.txt")], "zz"
     )
     assert parse_body(body, content_type) == {"files": [b"\xff", "x"]}
+
+
+def test_twin_operations_are_all_found_in_spec_order() -> None:
+    names = [op.info.name for op in find_operations("POST", CHAT)]
+    assert names == ["chat_completions", "chat_completions_json"]

@@ -12,6 +12,7 @@ import pytest
 import trio.testing
 
 from codec.http import HttpRequest, json_body
+from hfclient.client import InferenceProviders
 from hfclient.errors import FixtureMissError, ReadError, TransportTimeout
 from hfclient.exchange import BodyChunk, BodyEnded, ResponseEvent, ResponseStarted
 from hfclient.timeouts import Timeout
@@ -28,6 +29,7 @@ from hfclient.transport.cassette import (
     stall,
 )
 from hfclient.transport.replay import ReplayTransport
+from tests.test_client_replay import EXAMPLES, MAPPING_URL, MESSAGES
 
 CHAT = "https://router.huggingface.co/v1/chat/completions"
 
@@ -214,3 +216,30 @@ def test_a_match_function_decides_when_given() -> None:
     )
     got = anyio.run(events, transport, HttpRequest("POST", "https://x.test/sign?t=123"))
     assert got[-1] == BodyEnded()
+
+
+def test_the_clients_read_timeout_ends_a_recorded_stall() -> None:
+    mapping = Exchange.of(
+        "GET", MAPPING_URL, chunks=[(EXAMPLES / "hf-router.mapping.json").read_bytes()]
+    )
+    chat = Exchange(
+        Request("POST", "https://router.huggingface.co/cerebras/v1/chat/completions"),
+        Response(
+            200,
+            "OK",
+            (("content-type", "text/event-stream"),),
+            (Chunk(b'data: {"choices":[{"index":0,"delta":{"content":"Hi"}}]}\n\n'),),
+            stall(3600),
+        ),
+    )
+    seen: list[str] = []
+
+    async def main() -> None:
+        transport = ReplayTransport.from_cassette(Cassette((mapping, chat)))
+        async with InferenceProviders(api_key="hf_x", transport=transport, timeout=5) as client:
+            async for event in client.stream(MESSAGES, model="llama-3.3-70b"):
+                seen.append(type(event).__name__)
+
+    with pytest.raises(TransportTimeout, match="5 seconds"):
+        run_virtual(main)
+    assert "TextDelta" in seen

@@ -231,3 +231,25 @@ def test_replay_at_any_chunk_boundaries_gives_the_same_text(points: list[int]) -
     assert client_text(Cassette((mapping, rechunked)), model, provider) == whole_text(
         raw_body(name)
     )
+
+
+def test_request_bodies_may_be_binary_or_wrapped() -> None:
+    data = vcr("ok", {"Content-Type": ["application/json"]})
+    data["interactions"][0]["request"].update(method="POST", body=b"\xff\x00")
+    assert import_vcr(data).exchanges[0].request.body == b"\xff\x00"
+    data["interactions"][0]["request"]["body"] = {"string": '{"a":1}'}
+    assert import_vcr(data).exchanges[0].request.body == b'{"a":1}'
+    data["interactions"][0]["request"]["body"] = None
+    assert import_vcr(data).exchanges[0].request.body is None
+
+
+def test_a_json_answer_of_a_streaming_path_stays_whole() -> None:
+    # The router's chat completions path answers SSE or JSON (twin operations): the label picks.
+    body = '{"choices": [{"message": {"content": "a\\n\\nb"}}]}\n\ndata: not a stream\n\n'
+    uri = "https://router.huggingface.co/v1/chat/completions"
+    data = vcr(body, {"Content-Type": ["application/json"]}, uri)
+    data["interactions"][0]["request"]["method"] = "POST"
+    assert len(import_vcr(data).exchanges[0].response.chunks) == 1
+    data = vcr(body, {"Content-Type": ["text/event-stream"]}, uri)
+    data["interactions"][0]["request"]["method"] = "POST"
+    assert len(import_vcr(data).exchanges[0].response.chunks) == 2
