@@ -94,9 +94,39 @@ def _replay_server(parser: argparse.ArgumentParser) -> Command:
     return run
 
 
+def _cassette(parser: argparse.ArgumentParser) -> Command:
+    actions = parser.add_subparsers(dest="action", metavar="ACTION", required=True)
+    convert = actions.add_parser("import-vcr", help="convert a vcrpy cassette into ours")
+    convert.add_argument("src", help="a vcrpy cassette (interactions: ...)")
+    convert.add_argument("dest", help="where to write the hfclient cassette")
+    show = actions.add_parser("show", help="list a cassette's exchanges")
+    show.add_argument("file")
+
+    def run(args: argparse.Namespace) -> int:
+        from hfclient.transport.cassette import dump, load
+        from hfclient.transport.vcr import import_vcr
+
+        if args.action == "import-vcr":
+            cassette = import_vcr(args.src)
+            dump(cassette, args.dest)
+            print(f"{args.dest}: {len(cassette.exchanges)} exchanges")
+            return EXIT_OK
+        cassette = load(args.file)
+        for exchange in cassette.exchanges:
+            response = exchange.response
+            print(
+                f"{exchange.describe()} -> {response.status}: {len(response.chunks)} chunks, "
+                f"{len(response.body)} bytes, {response.end.kind}"
+            )
+        return EXIT_OK
+
+    return run
+
+
 _SUBCOMMANDS: list[tuple[str, str, Callable[[argparse.ArgumentParser], Command]]] = [
     ("decode", "decode a saved stream body into unified events", _decode),
     ("replay-server", "serve cassettes over HTTP on loopback, to any client", _replay_server),
+    ("cassette", "convert and inspect cassettes", _cassette),
 ]
 
 

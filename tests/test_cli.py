@@ -69,3 +69,19 @@ def test_a_missing_file_is_a_usage_error(capsys: pytest.CaptureFixture[str]) -> 
 )
 def test_exit_codes(error: Exception, code: int) -> None:
     assert exit_code(error) == code
+
+
+def test_cassette_import_vcr_then_show(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    from hfclient.transport.cassette import load
+
+    dest = tmp_path / "cerebras.yaml"
+    source = DATA / "real" / "router-cerebras-stream.vcr.yaml"
+    assert main(["cassette", "import-vcr", str(source), str(dest)]) == EXIT_OK
+    assert len(load(dest).exchanges) == 2
+    assert main(["cassette", "show", str(dest)]) == EXIT_OK
+    out = capsys.readouterr().out
+    assert "POST https://router.huggingface.co/cerebras/v1/chat/completions -> 200" in out
+
+
+def test_cassette_without_an_action_is_a_usage_error(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["cassette"]) == EXIT_USAGE
