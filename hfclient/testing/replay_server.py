@@ -32,8 +32,8 @@ import h11
 from anyio.streams.stapled import MultiListener
 
 from codec.http import HttpRequest
-from hfclient.transport.cassette import FRAMING_HEADERS, Cassette, Exchange, load
-from hfclient.transport.matching import mismatches, rule_for
+from hfclient.transport.cassette import FRAMING_HEADERS, Cassette, Exchange, Request, load
+from hfclient.transport.matching import mismatches, nearest, rule_for
 
 __all__ = ["ReplayServer", "Replayer", "cassettes_in"]
 
@@ -92,12 +92,12 @@ class Replayer:
 
     def find(self, request: HttpRequest) -> Exchange | list[str]:
         """The exchange that answers ``request``, or why the nearest ones do not."""
-        misses: list[tuple[int, str]] = []
+        misses: list[tuple[Request, list[str], list[str]]] = []
         matching: list[_Entry] = []
         for entry in self._entries:
             reasons = mismatches(entry.exchange.request, request, entry.rule)
             if reasons:
-                misses.append((len(reasons), f"{entry.exchange.describe()}: {'; '.join(reasons)}"))
+                misses.append((entry.exchange.request, reasons, []))
             else:
                 matching.append(entry)
         if matching:
@@ -105,8 +105,7 @@ class Replayer:
             chosen = unused[0] if unused else matching[-1]
             chosen.used += 1
             return chosen.exchange
-        misses.sort(key=lambda miss: miss[0])
-        return [text for _, text in misses[:_NEAREST]]
+        return nearest(misses, _NEAREST)
 
     def unused(self) -> list[Exchange]:
         """The exchanges no request has been answered with."""

@@ -168,6 +168,37 @@ def mismatches(recorded: Request, request: HttpRequest, rule: Sequence[str]) -> 
     return reasons
 
 
+# A miss on method or path weighs more than any number of field misses.
+_ELSEWHERE: Final = 100
+
+
+def nearest(
+    misses: Sequence[tuple[Request, Sequence[str], Sequence[str]]], limit: int
+) -> list[str]:
+    """The ``limit`` closest misses, each as ``METHOD /path: reason; reason``.
+
+    Each miss is a recorded request, its :func:`mismatches`, and notes that
+    are said but not weighed (e.g. "not the next exchange"); recorded order
+    breaks ties.
+    """
+
+    def weight(reasons: Sequence[str]) -> int:
+        return sum(_ELSEWHERE if r.startswith(("method ", "path ")) else 1 for r in reasons)
+
+    ranked = sorted(enumerate(misses), key=lambda item: (weight(item[1][1]), item[0]))
+    return [
+        f"{shown_target(recorded)}: {'; '.join([*reasons, *notes]) or 'matches'}"
+        for _, (recorded, reasons, notes) in ranked[:limit]
+    ]
+
+
+def shown_target(recorded: Request) -> str:
+    """``METHOD /path`` of a recorded request: no host, and no query (it may hold placeholders)."""
+    path = recorded.url.split("?", 1)[0]
+    _, _, rest = path.partition("://")
+    return f"{recorded.method} /{rest.partition('/')[2]}" if rest else f"{recorded.method} {path}"
+
+
 def _query_reasons(got: _View, want: _View, name: str | None, secret: frozenset[str]) -> list[str]:
     names = [name] if name is not None else sorted(set(got.query) | set(want.query))
     out = []

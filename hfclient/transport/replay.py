@@ -28,12 +28,11 @@ from hfclient.exchange import BodyChunk, BodyEnded, ResponseEvent, ResponseStart
 from hfclient.timeouts import Timeout
 from hfclient.transport._deadline import Deadline
 from hfclient.transport.cassette import FRAMING_HEADERS, Cassette, Exchange, MatchRule, load
-from hfclient.transport.matching import mismatches, rule_for
+from hfclient.transport.matching import mismatches, nearest, rule_for, shown_target
 
 __all__ = ["ReplayTransport"]
 
 _NEAREST: Final = 3  # near misses a FixtureMissError lists
-_ELSEWHERE: Final = 100  # a miss on method or path weighs more than any number of field misses
 
 MatchFunction = Callable[[Exchange, HttpRequest], bool]
 
@@ -112,7 +111,7 @@ class ReplayTransport:
         exchange = self._take(request)
         self.requests.append(request)
         response = exchange.response
-        waits = _Waits(self._speed, timeout, _method_path(exchange))
+        waits = _Waits(self._speed, timeout, shown_target(exchange.request))
         await waits.gap(response.at)
         headers = tuple((k, v) for k, v in response.headers if k.lower() not in FRAMING_HEADERS)
         yield ResponseStarted(response.status, headers, response.reason)
@@ -154,25 +153,13 @@ class ReplayTransport:
     def _near_misses(self, request: HttpRequest) -> list[str]:
         if not self._left:
             return ["(every recorded exchange has been used)"]
-        scored = []
+        misses = []
         for position, exchange in enumerate(self._left):
             reasons = self._why_not(exchange, request)
-            weight = sum(_ELSEWHERE if r.startswith(("method ", "path ")) else 1 for r in reasons)
-            if self._ordered and position > 0:
-                reasons = [*reasons, "not the next exchange (ordered replay)"]
-            scored.append((weight, position, exchange, reasons))
-        scored.sort(key=lambda item: (item[0], item[1]))
-        return [
-            f"{_method_path(exchange)}: {'; '.join(reasons) or 'matches'}"
-            for _, _, exchange, reasons in scored[:_NEAREST]
-        ]
-
-
-def _method_path(exchange: Exchange) -> str:
-    # The path only: a recorded query may hold placeholders, never worth a line here.
-    path = exchange.request.url.split("?", 1)[0]
-    _, _, rest = path.partition("://")
-    return f"{exchange.request.method} /{rest.partition('/')[2]}" if rest else path
+            late = self._ordered and position > 0
+            notes = ["not the next exchange (ordered replay)"] if late else []
+            misses.append((exchange.request, reasons, notes))
+        return nearest(misses, _NEAREST)
 
 
 class _Waits:
