@@ -31,6 +31,7 @@ from hfclient.driver import drive
 from hfclient.errors import MissingAuthError
 from hfclient.events import Conversation, Event
 from hfclient.protocol import Machine
+from hfclient.protocol._messages import checked_url
 from hfclient.protocol.hailuo import HailuoMachine
 from hfclient.protocol.huggingchat import Attachment, HuggingChatMachine
 from hfclient.protocol.router import RouterMachine, resolve_model, split_model
@@ -106,6 +107,8 @@ class InferenceProviders(_Client):
         transport: TransportChoice = None,
         env: Mapping[str, str] | None = None,
     ) -> None:
+        checked_url("base_url", base_url)
+        checked_url("hub_url", hub_url)
         self._api_key = _required(
             "router.api_key",
             api_key,
@@ -259,6 +262,7 @@ class HuggingChat(_Client):
         transport: TransportChoice = None,
         env: Mapping[str, str] | None = None,
     ) -> None:
+        checked_url("base_url", base_url)
         self._hf_chat = _required(
             "huggingchat.hf_chat",
             hf_chat,
@@ -348,6 +352,7 @@ class Hailuo(_Client):
         transport: TransportChoice = None,
         env: Mapping[str, str] | None = None,
     ) -> None:
+        checked_url("base_url", base_url)
         self._token = _required(
             "hailuo.token",
             token,

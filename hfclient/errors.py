@@ -21,6 +21,7 @@ if TYPE_CHECKING:
 __all__ = [
     "ERROR_CLASSES",
     "AllProvidersFailedError",
+    "ArgumentError",
     "ConnectError",
     "DecodeError",
     "FixtureMissError",
@@ -64,6 +65,13 @@ class LocalProtocolError(HfClientError):
     """A protocol machine was driven wrongly (an input its state does not allow).
 
     The machine is left in its ``ERROR`` state and accepts nothing more.
+    """
+
+
+class ArgumentError(LocalProtocolError, ValueError):
+    """A call's arguments cannot be sent (messages, model, URL, a value JSON has no form for).
+
+    Raised when the call is made, before any request; also a ``ValueError``.
     """
 
 

@@ -6,6 +6,7 @@ import pytest
 
 from codec.hailuo import sign_yy
 from hfclient.errors import (
+    ArgumentError,
     ConnectError,
     HTTPStatusError,
     IncompleteStreamError,
@@ -136,8 +137,11 @@ def test_missing_credentials_fail_before_any_request(missing: str, hint: str) ->
 
 def test_prompt_helpers() -> None:
     assert format_prompt([{"role": "user", "content": "x"}]) == "x"
-    parts = [{"type": "text", "text": "a"}, {"type": "image_url", "image_url": {}}]
-    assert format_prompt([{"role": "user", "content": parts}]) == "a"
+    parts = [{"type": "text", "text": "a"}, {"type": "text", "text": "b"}]
+    assert format_prompt([{"role": "user", "content": parts}]) == "ab"
+    image = [{"type": "text", "text": "a"}, {"type": "image_url", "image_url": {}}]
+    with pytest.raises(ArgumentError, match="'image_url' part cannot go to a web chat"):
+        format_prompt([{"role": "user", "content": image}])  # not silently dropped
     history = [
         {"role": "user", "content": "old"},
         {"role": "assistant", "content": "x"},

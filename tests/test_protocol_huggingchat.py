@@ -10,6 +10,7 @@ import pytest
 
 from codec.http import HttpRequest
 from hfclient.errors import (
+    ArgumentError,
     DecodeError,
     IncompleteStreamError,
     LocalProtocolError,
@@ -344,7 +345,7 @@ def test_format_prompt() -> None:
             [
                 {"role": "user", "content": "a"},
                 {"role": "assistant", "content": " "},
-                {"role": "USER", "content": [{"type": "text", "text": "b"}, {"type": "image_url"}]},
+                {"role": "USER", "content": [{"type": "text", "text": "b"}]},
             ]
         )
         == "User: a\nUser: b\nAssistant:"
@@ -378,6 +379,37 @@ def test_an_image_travels_as_a_base64_files_part() -> None:
     assert body == base64.b64encode(png)
     assert "bytes" in repr(image)
     assert "PNG" not in repr(image)
+
+
+def test_an_openai_image_part_with_a_data_url_becomes_a_files_part() -> None:
+    png = b"\x89PNG\r\n\x1a\n" + bytes(range(64))
+    url = "data:image/png;base64," + base64.b64encode(png).decode()
+    content = [{"type": "text", "text": QUESTION}, {"type": "image_url", "image_url": {"url": url}}]
+    run = drive(
+        machine(messages=[{"role": "user", "content": content}]),
+        [created(), ok(V2_NEW), streamed(STREAM_2026)],
+    )
+    assert run.error is None
+    (_, _), (headers, body) = multipart(run.requests[-1])
+    assert headers["content-type"] == "image/png"
+    assert body == base64.b64encode(png)
+    assert sent_data(run)["inputs"] == QUESTION
+
+
+@pytest.mark.parametrize(
+    ("image", "why"),
+    [
+        ({"url": "https://example.com/fox.png"}, "not a data: URL"),
+        ({"url": "data:image/png,rawbytes"}, "not base64"),
+        ({"url": "data:image/png;base64,@@@"}, "base64 is broken"),
+    ],
+)
+def test_an_image_huggingchat_cannot_take_is_refused_before_any_request(
+    image: object, why: str
+) -> None:
+    content = [{"type": "text", "text": "x"}, {"type": "image_url", "image_url": image}]
+    with pytest.raises(ArgumentError, match=why):
+        machine(messages=[{"role": "user", "content": content}])
 
 
 def test_the_boundary_comes_from_new_id_and_never_occurs_in_a_part() -> None:

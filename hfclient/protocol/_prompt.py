@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import Final
 
-from hfclient.errors import LocalProtocolError
+from hfclient.errors import ArgumentError, LocalProtocolError
 
 __all__ = [
     "SYSTEM_ROLES",
@@ -40,13 +40,18 @@ def content_text(message: Mapping[str, object]) -> str:
     if isinstance(content, str):
         return content
     if isinstance(content, Sequence) and not isinstance(content, (bytes, bytearray)):
-        return "".join(
-            part["text"]
-            for part in content
-            if isinstance(part, Mapping)
-            and part.get("type", "text") == "text"
-            and isinstance(part.get("text"), str)
-        )
+        texts = []
+        for part in content:
+            kind = part.get("type", "text") if isinstance(part, Mapping) else None
+            if kind != "text":
+                # Dropping it would answer a question the user did not ask.
+                raise ArgumentError(
+                    f"a {kind!r} part cannot go to a web chat as text "
+                    "(HuggingChat takes images as data: URLs or files=[Attachment(...)])"
+                )
+            if isinstance(part.get("text"), str):
+                texts.append(part["text"])
+        return "".join(texts)
     raise LocalProtocolError(
         f"a message content is text or a list of parts, not {type(content).__name__}"
     )

@@ -13,6 +13,7 @@ from hfclient.decoding import StreamDecoder
 from hfclient.errors import LocalProtocolError, MissingAuthError
 from hfclient.events import Conversation
 from hfclient.protocol._machine import Exchange, Machine
+from hfclient.protocol._messages import checked_messages
 from hfclient.protocol._prompt import format_prompt, trailing_user_text
 from hfclient.protocol._states import Step, Transitions, transition_table
 from hfclient.protocol._status import error_for_status
@@ -68,6 +69,7 @@ class HailuoMachine(Machine):
             raise MissingAuthError(f"Hailuo needs the login token: {_TOKEN_HINT}")
         if not device_id or not uuid:
             raise MissingAuthError(f"Hailuo needs the device ids: {_DEVICE_HINT}")
+        messages = checked_messages(messages)
         continuing = (
             conversation is not None
             and conversation.service == "hailuo"

@@ -45,6 +45,7 @@ from codec.huggingchat import extract_message_id
 from codec.values import UNSET
 from hfclient.decoding import StreamDecoder
 from hfclient.errors import (
+    ArgumentError,
     DecodeError,
     HfClientError,
     LocalProtocolError,
@@ -54,6 +55,7 @@ from hfclient.errors import (
 )
 from hfclient.events import Conversation
 from hfclient.protocol._machine import Exchange, Machine
+from hfclient.protocol._messages import checked_messages, checked_model
 from hfclient.protocol._prompt import (
     SYSTEM_ROLES,
     role,
@@ -121,6 +123,51 @@ class Attachment:
             filename=f"base64;{self.name}",
             content_type=self.mime,
         )
+
+
+def images_as_files(
+    messages: Sequence[Mapping[str, object]],
+) -> tuple[list[dict[str, object]], list[Attachment]]:
+    """OpenAI ``image_url`` parts taken out of ``messages`` as attachments.
+
+    HuggingChat takes images as uploaded files, not as message parts; a
+    ``data:`` URL is decoded, any other URL is an error (the library fetches
+    nothing on its own).
+    """
+    kept: list[dict[str, object]] = []
+    images: list[Attachment] = []
+    for index, message in enumerate(messages):
+        content = message.get("content")
+        if isinstance(content, str) or not isinstance(content, Sequence):
+            kept.append(dict(message))
+            continue
+        parts = []
+        for part in content:
+            if isinstance(part, Mapping) and part.get("type") == "image_url":
+                images.append(_image(index, len(images), part.get("image_url")))
+            else:
+                parts.append(part)
+        kept.append({**message, "content": parts})
+    return kept, images
+
+
+def _image(index: int, number: int, value: object) -> Attachment:
+    url = value.get("url") if isinstance(value, Mapping) else value
+    if not isinstance(url, str) or not url.startswith("data:"):
+        raise ArgumentError(
+            f"messages[{index}] has an image_url that is not a data: URL; HuggingChat needs "
+            "the image itself: pass a data: URL or files=[Attachment(...)]"
+        )
+    header, comma, payload = url[5:].partition(",")
+    mime, _, encoding = header.partition(";")
+    if not comma or encoding != "base64" or not mime:
+        raise ArgumentError(f"messages[{index}] has an image data: URL that is not base64")
+    try:
+        data = base64.b64decode(payload, validate=True)
+    except ValueError:
+        raise ArgumentError(f"messages[{index}] has an image whose base64 is broken") from None
+    extension = mime.rpartition("/")[2] or "bin"
+    return Attachment(f"image-{number + 1}.{extension}", mime, data)
 
 
 def format_prompt(messages: Sequence[Mapping[str, object]]) -> str:
@@ -222,8 +269,9 @@ class HuggingChatMachine(Machine):
         token = token or None  # an empty cookie is no cookie
         if token is not None:
             _check_cookie("token", token)
-        if not model:
-            raise LocalProtocolError("model must name a HuggingChat model")
+        checked_model(model)
+        messages, images = images_as_files(checked_messages(messages))
+        files = (*files, *images)
         if era not in _ERAS:
             raise LocalProtocolError(f"era must be 'v2' or 'legacy', not {era!r}")
         if read_timeout is not None and not read_timeout > 0:

@@ -53,6 +53,7 @@ from hfclient.errors import (
 from hfclient.events import Event, ResponseMetadata, Status
 from hfclient.exchange import ResponseStarted
 from hfclient.protocol._machine import Exchange, Machine
+from hfclient.protocol._messages import checked_json, checked_messages, checked_model
 from hfclient.protocol._states import Step, Transitions, transition_table
 from hfclient.protocol._status import error_for_status, follow_same_host, retry_after_seconds
 from hfclient.translate.router import RouterTranslator
@@ -193,7 +194,7 @@ class RouterMachine(Machine):
         if not api_key:
             raise MissingAuthError(f"the router needs a token: {_AUTH_HINT}")
         self._api_key = api_key
-        self._model, pinned, policy = split_model(model)
+        self._model, pinned, policy = split_model(checked_model(model))
         if pinned is not None and provider not in (None, AUTO, pinned):
             raise ValueError(f"model {model!r} names provider {pinned!r} but provider={provider!r}")
         if policy is not None and provider not in (None, AUTO):
@@ -220,7 +221,9 @@ class RouterMachine(Machine):
         self._max_retries = max_retries
         self._tries = 0  # retries of the current provider so far
         self._translator: RouterTranslator | None = None
-        self._messages = [dict(m) for m in messages]
+        self._messages = checked_messages(messages)
+        checked_json("messages", self._messages)
+        checked_json("the request's parameters", self._parameters)
         if max_inputs_length is not None:
             self._trim(max_inputs_length)
         if provider == AUTO:
