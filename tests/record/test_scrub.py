@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+import itertools
 import json
+
+from hypothesis import given
+from hypothesis import strategies as st
 
 from codec import hailuo, huggingchat, router
 from codec.http import HttpRequest
@@ -137,3 +141,26 @@ def test_the_operation_of_a_url_on_a_server_of_ones_own() -> None:
     assert chat is not None
     assert operation_of("GET", "http://127.0.0.1:5/nowhere", "router") is None
     assert operation_of("GET", "http://127.0.0.1:5/nowhere") is None
+
+
+@given(
+    st.lists(
+        st.one_of(st.binary(max_size=12), st.sampled_from([b"S", b"T"])), min_size=1, max_size=12
+    ),
+    st.lists(st.integers(min_value=0, max_value=200), max_size=6),
+)
+def test_any_chunking_gives_the_body_scrubbed_as_one(pieces: list[bytes], cuts: list[int]) -> None:
+    secrets = {"s": "secret-value-one", "t": "another-secret-2"}
+    body = b"".join(
+        secrets["s"].encode() if p == b"S" else secrets["t"].encode() if p == b"T" else p
+        for p in pieces
+    )
+    bounds = sorted({0, len(body), *(c % (len(body) + 1) for c in cuts)})
+    chunks = [Chunk(body[a:b], float(i)) for i, (a, b) in enumerate(itertools.pairwise(bounds))]
+    scrubbed = Scrubber(secrets=secrets).chunks(chunks)
+    expected = Scrubber(secrets=secrets).data(body)
+    assert b"".join(c.data for c in scrubbed) == expected
+    assert all(c.data for c in scrubbed)
+    assert [c.at for c in scrubbed] == sorted(c.at for c in scrubbed)
+    for value in secrets.values():
+        assert value.encode() not in b"".join(c.data for c in scrubbed)
