@@ -8,7 +8,7 @@ import anyio
 import pytest
 
 from hfclient import cli
-from hfclient.client import Hailuo, InferenceProviders
+from hfclient.client import Hailuo, HuggingChat, InferenceProviders
 from hfclient.transport.cassette import MatchRule, load
 from hfclient.transport.replay import ReplayTransport
 from hfclient.transport.scrub import operation_of
@@ -162,5 +162,62 @@ def test_record_hailuo_keeps_no_token_device_id_uuid_or_signature(
             token="t", device_id="d", uuid="u", base_url=http_server.url, transport=transport
         )
         return (await client.complete([{"role": "user", "content": "Hi"}])).text
+
+    assert anyio.run(replay) + "\n" == live
+
+
+CONVERSATION_ID = "6874cc01a3e9c1f27b4d0e58"
+MODEL_QWEN = "Qwen/Qwen3-235B-A22B"
+
+
+def test_record_huggingchat_keeps_no_session_cookie_and_replays(
+    http_server: HttpServer,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    monkeypatch.setenv("HF_CHAT_COOKIE", planted.HF_CHAT)
+    monkeypatch.setenv("HF_CHAT_TOKEN_COOKIE", planted.TOKEN_COOKIE)
+    created = json_answer(
+        f'{{"conversationId":"{CONVERSATION_ID}"}}'.encode(),
+        200,
+        ("Set-Cookie", f"hf-chat={planted.SESSION}; Path=/; HttpOnly"),
+    )
+    conversation = json_answer((EXAMPLES / "huggingchat-v2.conversation-new.json").read_bytes())
+    answer = stream(
+        (EXAMPLES / "huggingchat-2026.stream.ndjson").read_bytes(), content_type="application/jsonl"
+    )
+    http_server.handler = FakeService(
+        {
+            ("POST", "/chat/conversation"): [created],
+            ("GET", f"/chat/api/v2/conversations/{CONVERSATION_ID}"): [conversation],
+            ("POST", f"/chat/conversation/{CONVERSATION_ID}"): [answer],
+        }
+    )
+    out = tmp_path / "chat.yaml"
+    argv = ["record", "--service", "huggingchat", "--model", MODEL_QWEN]
+    argv += ["--base-url", f"{http_server.url}/chat", "--out", str(out), "TLS?"]
+    assert cli.main(argv) == cli.EXIT_OK
+    live = capsys.readouterr().out
+    text = out.read_text()
+    for secret in (planted.HF_CHAT, planted.TOKEN_COOKIE, planted.SESSION):
+        assert secret not in text
+    exchanges = load(out).exchanges
+    assert len(exchanges) == 3
+    cookie = "hf-chat=<secret:hf_chat>; token=<secret:token>"
+    assert all(e.request.header("cookie") == cookie for e in exchanges)
+    # A new session cookie handed out is a secret of its own.
+    assert (
+        exchanges[0].response.header("set-cookie") == "hf-chat=<secret:hf-chat>; Path=/; HttpOnly"
+    )
+
+    async def replay() -> str:
+        client = HuggingChat(
+            hf_chat="another",
+            token="session",
+            base_url=f"{http_server.url}/chat",
+            transport=ReplayTransport.from_cassette(out),
+        )
+        return (await client.complete([{"role": "user", "content": "TLS?"}], model=MODEL_QWEN)).text
 
     assert anyio.run(replay) + "\n" == live
