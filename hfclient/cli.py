@@ -123,10 +123,46 @@ def _cassette(parser: argparse.ArgumentParser) -> Command:
     return run
 
 
+def _record(parser: argparse.ArgumentParser) -> Command:
+    parser.add_argument("prompt", help="the one user message to send")
+    parser.add_argument("--service", required=True, choices=["router", "huggingchat", "hailuo"])
+    parser.add_argument("--out", required=True, help="the cassette file to write")
+    parser.add_argument("--model", help="the model (router and huggingchat)")
+    parser.add_argument("--provider", help="router: pin one provider")
+    parser.add_argument("--base-url", help="another server than the service's (e.g. a local one)")
+    parser.add_argument("--hub-url", help="router: another server for the provider mapping")
+    parser.add_argument("--fault", help="words saying which fault the cassette holds")
+
+    def run(args: argparse.Namespace) -> int:
+        import anyio
+
+        from hfclient.recorder import record
+
+        async def go() -> str:
+            completion = await record(
+                args.service,
+                args.prompt,
+                args.out,
+                model=args.model,
+                provider=args.provider,
+                base_url=args.base_url,
+                hub_url=args.hub_url,
+                fault=args.fault,
+            )
+            return completion.text
+
+        print(anyio.run(go), flush=True)
+        print(f"hfclient record: wrote {args.out}", file=sys.stderr)
+        return EXIT_OK
+
+    return run
+
+
 _SUBCOMMANDS: list[tuple[str, str, Callable[[argparse.ArgumentParser], Command]]] = [
     ("decode", "decode a saved stream body into unified events", _decode),
     ("replay-server", "serve cassettes over HTTP on loopback, to any client", _replay_server),
     ("cassette", "convert and inspect cassettes", _cassette),
+    ("record", "record one live answer, with your own credentials, into a cassette", _record),
 ]
 
 
