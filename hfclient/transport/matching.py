@@ -27,7 +27,7 @@ from collections.abc import Mapping, Sequence
 from functools import cache
 from types import ModuleType
 from typing import Final
-from urllib.parse import parse_qsl, unquote, urlsplit
+from urllib.parse import parse_qsl, unquote, urlsplit, urlunsplit
 
 import attrs
 
@@ -133,11 +133,36 @@ def find_operations(method: str, url: str, service: str | None = None) -> list[O
     return best
 
 
+def operation_of(method: str, url: str, service: str | None = None) -> Operation | None:
+    """The spec operation of ``method url``, also when the URL is on another host.
+
+    A recording against a server of one's own (``base_url=http://127.0.0.1:...``)
+    is still of the spec's operation: with ``service`` given, the path is
+    tried on each of the service's servers too.
+    """
+    found = find_operation(method, url, service)
+    if found is not None or service is None or service not in SERVICES:
+        return found
+    parts = urlsplit(url)
+    for server in SERVICES[service].SERVERS.values():
+        base = urlsplit(server)
+        for path in (base.path.rstrip("/") + parts.path, parts.path):
+            moved = urlunsplit((base.scheme, base.netloc, path, parts.query, ""))
+            found = find_operation(method, moved, service)
+            if found is not None:
+                return found
+    return None
+
+
 def rule_for(
     recorded: Request, *, service: str | None = None, override: MatchRule | None = None
 ) -> tuple[str, ...]:
-    """What a replayed request must equal to match ``recorded``."""
-    operation = find_operation(recorded.method, recorded.url, service)
+    """What a replayed request must equal to match ``recorded``.
+
+    A recording against a server of one's own is still of its service's
+    operation when the cassette names the service (:func:`operation_of`).
+    """
+    operation = operation_of(recorded.method, recorded.url, service)
     rule = operation.info.match_on if operation is not None else DEFAULT_RULE
     return override.apply(rule) if override is not None else tuple(rule)
 

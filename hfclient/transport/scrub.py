@@ -21,7 +21,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Final
-from urllib.parse import unquote_plus, urlsplit, urlunsplit
+from urllib.parse import unquote_plus
 
 from codec.http import ALWAYS_SECRET_HEADERS, HttpRequest
 from hfclient.transport.cassette import (
@@ -31,7 +31,7 @@ from hfclient.transport.cassette import (
     Request,
     placeholder,
 )
-from hfclient.transport.matching import SERVICES, Operation, find_operation
+from hfclient.transport.matching import operation_of
 
 # Shorter values are scrubbed where they are (header, query), not searched for elsewhere:
 # a short string turns up by chance in any text, and replacing it would garble it.
@@ -41,7 +41,6 @@ __all__ = [
     "DEFAULT_RECORD_HEADERS",
     "RESPONSE_SECRET_HEADERS",
     "Scrubber",
-    "operation_of",
 ]
 
 DEFAULT_RECORD_HEADERS: Final = ("content-type",)
@@ -55,27 +54,6 @@ _NAME_UNSAFE: Final = re.compile(r"[^a-z0-9_.-]+")
 # The credential headers named after what they hold, not after the header.
 _HEADER_NAMES: Final = {"authorization": "token", "proxy-authorization": "proxy-token"}
 _SCHEME: Final = re.compile(r"([A-Za-z][A-Za-z0-9!#$%&'*+.^_`|~-]*) +(.+)")
-
-
-def operation_of(method: str, url: str, service: str | None = None) -> Operation | None:
-    """The spec operation of ``method url``, also when the URL is on another host.
-
-    A recording against a server of one's own (``base_url=http://127.0.0.1:...``)
-    is still of the spec's operation: with ``service`` given, the path is
-    tried on each of the service's servers too.
-    """
-    found = find_operation(method, url, service)
-    if found is not None or service is None or service not in SERVICES:
-        return found
-    parts = urlsplit(url)
-    for server in SERVICES[service].SERVERS.values():
-        base = urlsplit(server)
-        for path in (base.path.rstrip("/") + parts.path, parts.path):
-            moved = urlunsplit((base.scheme, base.netloc, path, parts.query, ""))
-            found = find_operation(method, moved, service)
-            if found is not None:
-                return found
-    return None
 
 
 def _name(text: str) -> str:
