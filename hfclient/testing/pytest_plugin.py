@@ -15,9 +15,14 @@ relative to the test file's folder, else to the rootdir.
 
 Options:
 
-- ``--hf-record=none`` (the default, and the only mode for now): the
-  plugin's transports answer from the cassette and reach nothing else; a
-  request the cassette does not hold fails with ``FixtureMissError``.
+- ``--hf-record=none`` (the default): the plugin's transports answer from the
+  cassette and reach nothing else; a request the cassette does not hold
+  fails with ``FixtureMissError``. ``once``: a cassette that does not exist
+  yet is recorded (live, with your own credentials from the environment,
+  scrubbed and scanned before it is written); ``all``: every cassette is
+  recorded again. Give the marker ``service=`` so the recording knows which
+  credentials to scrub. Recording is for your own exchanges with your own
+  credentials; the clients then read them from the environment.
 - ``--hf-rechunk=SEED``: every recorded body is cut at other random points
   (seeded per test) to prove a test does not depend on chunk boundaries; a
   test that checks recorded boundaries opts out with
@@ -28,13 +33,15 @@ Options:
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
 from typing import Final
 
+import attrs
 import pytest
 
 from hfclient.client import Hailuo, HuggingChat, InferenceProviders
+from hfclient.exchange import Transport
 from hfclient.testing.rechunk import rechunk
 from hfclient.transport.cassette import Cassette, load
 from hfclient.transport.replay import ReplayTransport
@@ -50,9 +57,10 @@ def pytest_addoption(parser: pytest.Parser) -> None:
     group = parser.getgroup("hfclient", "hfclient cassettes")
     group.addoption(
         "--hf-record",
-        choices=["none"],
+        choices=["none", "once", "all"],
         default="none",
-        help="none (default): replay cassettes only, never reach a server",
+        help="none (default): replay only, never reach a server; once: record missing "
+        "cassettes; all: record every cassette again",
     )
     group.addoption(
         "--hf-rechunk",
@@ -73,17 +81,35 @@ def pytest_configure(config: pytest.Config) -> None:
     config.stash[_USED] = set()
 
 
+@attrs.frozen
+class _Use:
+    """What the test's marker asks for, and whether this run records it."""
+
+    path: Path
+    service: str | None
+    recording: bool
+
+
 @pytest.fixture
-def hf_cassette(request: pytest.FixtureRequest) -> Cassette:
-    """The cassette the test's ``hf_cassette`` marker names (re-cut under ``--hf-rechunk``)."""
+def _hf_use(request: pytest.FixtureRequest) -> _Use:
     marker = request.node.get_closest_marker("hf_cassette")
     if marker is None or not marker.args:
         raise pytest.UsageError(
             f"{request.node.nodeid} uses hf_cassette but has no @pytest.mark.hf_cassette(path)"
         )
-    path = _resolve(Path(str(marker.args[0])), request)
+    mode = request.config.getoption("--hf-record")
+    path = _resolve(Path(str(marker.args[0])), request, must_exist=mode == "none")
     request.config.stash[_USED].add(path)
-    cassette = load(path)
+    recording = mode == "all" or (mode == "once" and not path.is_file())
+    return _Use(path, marker.kwargs.get("service"), recording)
+
+
+@pytest.fixture
+def hf_cassette(request: pytest.FixtureRequest, _hf_use: _Use) -> Cassette:
+    """The cassette the test's ``hf_cassette`` marker names (re-cut under ``--hf-rechunk``)."""
+    if _hf_use.recording:
+        raise pytest.UsageError(f"{_hf_use.path} is being recorded: there is no cassette to read")
+    cassette = load(_hf_use.path)
     seed = request.config.getoption("--hf-rechunk")
     if seed is not None and request.node.get_closest_marker("hf_keep_chunks") is None:
         cassette = rechunk(cassette, f"{seed}:{request.node.nodeid}")
@@ -91,29 +117,55 @@ def hf_cassette(request: pytest.FixtureRequest) -> Cassette:
 
 
 @pytest.fixture
-def hf_transport(hf_cassette: Cassette) -> ReplayTransport:
-    """A transport that answers from the cassette only."""
-    return ReplayTransport.from_cassette(hf_cassette)
+async def hf_transport(request: pytest.FixtureRequest, _hf_use: _Use) -> AsyncIterator[Transport]:
+    """A transport that answers from the cassette only; or, recording, the live one teed into it.
 
+    An async fixture (anyio's plugin runs it in the test's event loop), so a
+    recording's connections are closed on the loop that opened them.
+    """
+    if not _hf_use.recording:
+        yield ReplayTransport.from_cassette(request.getfixturevalue("hf_cassette"))
+        return
+    from hfclient.recorder import known_secrets
+    from hfclient.transport.anyio_h11 import AnyioH11Transport
+    from hfclient.transport.recording import RecordingTransport
 
-@pytest.fixture
-def hf_router(hf_transport: ReplayTransport) -> InferenceProviders:
-    """An ``InferenceProviders`` client on the cassette."""
-    return InferenceProviders(api_key=_PLACEHOLDER, transport=hf_transport)
-
-
-@pytest.fixture
-def hf_huggingchat(hf_transport: ReplayTransport) -> HuggingChat:
-    """A ``HuggingChat`` client on the cassette."""
-    return HuggingChat(hf_chat=_PLACEHOLDER, token=_PLACEHOLDER, transport=hf_transport)
-
-
-@pytest.fixture
-def hf_hailuo(hf_transport: ReplayTransport) -> Hailuo:
-    """A ``Hailuo`` client on the cassette."""
-    return Hailuo(
-        token=_PLACEHOLDER, device_id=_PLACEHOLDER, uuid=_PLACEHOLDER, transport=hf_transport
+    service = _hf_use.service
+    secrets = known_secrets(service) if service is not None else {}
+    recorder = RecordingTransport(
+        AnyioH11Transport(), service=service, secrets=secrets, owns_inner=True
     )
+    try:
+        yield recorder
+    finally:
+        await recorder.aclose()
+    _hf_use.path.parent.mkdir(parents=True, exist_ok=True)
+    recorder.save(_hf_use.path)  # scanned first: a secret left in it fails the test here
+
+
+def _credential(_hf_use: _Use) -> str | None:
+    # Replaying: a stand-in (recorded secrets are placeholders); recording: the environment's.
+    return None if _hf_use.recording else _PLACEHOLDER
+
+
+@pytest.fixture
+def hf_router(hf_transport: Transport, _hf_use: _Use) -> InferenceProviders:
+    """An ``InferenceProviders`` client on the cassette."""
+    return InferenceProviders(api_key=_credential(_hf_use), transport=hf_transport)
+
+
+@pytest.fixture
+def hf_huggingchat(hf_transport: Transport, _hf_use: _Use) -> HuggingChat:
+    """A ``HuggingChat`` client on the cassette."""
+    stand_in = _credential(_hf_use)
+    return HuggingChat(hf_chat=stand_in, token=stand_in, transport=hf_transport)
+
+
+@pytest.fixture
+def hf_hailuo(hf_transport: Transport, _hf_use: _Use) -> Hailuo:
+    """A ``Hailuo`` client on the cassette."""
+    stand_in = _credential(_hf_use)
+    return Hailuo(token=stand_in, device_id=stand_in, uuid=stand_in, transport=hf_transport)
 
 
 def pytest_terminal_summary(
@@ -131,14 +183,20 @@ def pytest_terminal_summary(
             terminalreporter.line(str(path.relative_to(config.rootpath)))
 
 
-def _resolve(path: Path, request: pytest.FixtureRequest) -> Path:
+def _resolve(path: Path, request: pytest.FixtureRequest, *, must_exist: bool) -> Path:
     if path.is_absolute():
         return path
-    for base in (Path(request.node.path).parent, request.config.rootpath):
+    here = Path(request.node.path).parent
+    for base in (here, request.config.rootpath):
         candidate = (base / path).resolve()
         if candidate.is_file():
             return candidate
-    raise pytest.UsageError(f"no cassette {path} next to {request.node.path} or under the rootdir")
+    if must_exist:
+        raise pytest.UsageError(
+            f"no cassette {path} next to {request.node.path} or under the rootdir "
+            "(--hf-record=once records it)"
+        )
+    return (here / path).resolve()  # a new recording goes next to the test
 
 
 def _cassettes_under(root: Path) -> Iterator[Path]:

@@ -104,3 +104,82 @@ def test_rechunk_keeps_every_byte_and_the_ending() -> None:
     offsets = [c.at for c in after.chunks]
     assert offsets == sorted(offsets)
     assert rechunk(original, 7) == cut  # seeded
+
+
+RECORDED_TEST = """
+import json
+import os
+import threading
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+import pytest
+
+from hfclient import InferenceProviders
+
+SSE = b"".join(
+    b"data: " + json.dumps(e).encode() + b"\\n\\n"
+    for e in [
+        {"choices": [{"index": 0, "delta": {"content": "recorded"}, "finish_reason": None}]},
+        {"choices": [{"index": 0, "delta": {}, "finish_reason": "stop"}]},
+    ]
+) + b"data: [DONE]\\n\\n"
+
+
+class Handler(BaseHTTPRequestHandler):
+    def do_POST(self):
+        self.rfile.read(int(self.headers["Content-Length"]))
+        self.send_response(200)
+        self.send_header("Content-Type", "text/event-stream")
+        self.send_header("Content-Length", str(len(SSE)))
+        self.end_headers()
+        self.wfile.write(SSE)
+
+    def log_message(self, *args):
+        pass
+
+
+@pytest.fixture
+def base_url():
+    if os.environ.get("LIVE") != "1":
+        yield "http://127.0.0.1:9"  # replaying: nothing listens, nothing is reached
+        return
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_port}"
+    server.shutdown()
+    server.server_close()
+
+
+@pytest.mark.anyio
+@pytest.mark.hf_cassette("cassettes/recorded.yaml", service="router")
+async def test_recorded(hf_transport, base_url):
+    client = InferenceProviders(
+        api_key=os.environ.get("HF_TOKEN", "stand-in"),
+        provider="auto",
+        base_url=base_url,
+        transport=hf_transport,
+    )
+    answer = await client.complete([{"role": "user", "content": "Hi"}], model="org/model")
+    assert answer.text == "recorded"
+"""
+
+
+def test_record_once_writes_a_scrubbed_cassette_that_then_replays(
+    pytester: pytest.Pytester, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    token = "hf_" + "PlantedRecordToken" * 2
+    pytester.makeconftest(
+        "import pytest\n\n@pytest.fixture\ndef anyio_backend():\n    return 'asyncio'\n"
+    )
+    pytester.makepyfile(test_recorded=RECORDED_TEST)
+    monkeypatch.setenv("HF_TOKEN", token)
+    monkeypatch.setenv("LIVE", "1")
+    pytester.runpytest_subprocess("--hf-record=once").assert_outcomes(passed=1)
+    written = pytester.path / "cassettes" / "recorded.yaml"
+    text = written.read_text()
+    assert token not in text
+    assert "<secret:" in text
+    monkeypatch.setenv("LIVE", "0")
+    monkeypatch.delenv("HF_TOKEN")
+    pytester.runpytest_subprocess().assert_outcomes(passed=1)  # replayed: no server at all
