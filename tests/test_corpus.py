@@ -1,0 +1,145 @@
+"""The cassette corpus in ``fixtures/``: each loads, fits the schema and replays through its client.
+
+The calls come from ``tools/build_fixtures.py`` (``SCENARIOS``), which made
+the cassettes by running the same calls; the credentials are its dummy
+strings. Each cassette's unified events (and the error that ended them) are a
+syrupy snapshot; a fault cassette's expected error is named here.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from importlib import resources
+from pathlib import Path
+
+import anyio
+import jsonschema
+import pytest
+import yaml
+
+from hfclient.events import ServiceError
+from hfclient.transport.cassette import load
+from hfclient.transport.replay import ReplayTransport
+from tools import build_fixtures
+from tools.build_fixtures import CREDENTIALS, FIXTURES, SCENARIOS, run_call
+
+BY_PATH = {f"{s.path}.yaml": s for s in SCENARIOS}
+CASSETTES = sorted(str(p.relative_to(FIXTURES)) for p in FIXTURES.glob("*/*.yaml"))
+SCHEMA = json.loads(
+    resources.files("hfclient.transport").joinpath("cassette.schema.json").read_text()
+)
+
+# What each fault cassette ends in: an exception class, or an in-band ServiceError's kind.
+EXPECTED: dict[str, str] = {
+    "router/402-failover.yaml": "",  # the second provider answers
+    "router/402-all-providers.yaml": "AllProvidersFailedPaymentRequiredError",
+    "router/429-retry-after.yaml": "AllProvidersFailedRateLimitError",
+    "router/429-no-retry-after.yaml": "AllProvidersFailedRateLimitError",
+    "router/401-auth.yaml": "MissingAuthError",
+    "router/404-model-not-supported.yaml": "ModelNotSupportedError",
+    "router/no-live-provider.yaml": "ModelNotSupportedError",
+    "router/422-validation.yaml": "InvalidRequestError",
+    "router/503-overloaded.yaml": "AllProvidersFailedOverloadedError",
+    "router/error-in-stream.yaml": "ServiceError:validation",
+    "router/truncated-body.yaml": "DecodeError",
+    "router/reset-mid-stream.yaml": "ReadError",
+    "router/stall.yaml": "TransportTimeout",
+    "router/invalid-utf8.yaml": "DecodeError",
+    "router/oversized-line.yaml": "DecodeError",
+    "huggingchat/401-auth.yaml": "MissingAuthError",
+    "huggingchat/403-not-your-conversation.yaml": "MissingAuthError",
+    "huggingchat/login-redirect.yaml": "MissingAuthError",
+    "huggingchat/429-too-many-messages.yaml": "RateLimitError",
+    "huggingchat/429-status-code-in-stream.yaml": "ServiceError:rate_limit",
+    "huggingchat/410-model-gone.yaml": "ModelNotSupportedError",
+    "huggingchat/400-invalid-model.yaml": "ModelNotSupportedError",
+    "huggingchat/404-conversation-not-found.yaml": "NotFoundError",
+    "huggingchat/500-server.yaml": "ServerError",
+    "huggingchat/error-in-stream.yaml": "ServiceError:overloaded",
+    "huggingchat/truncated-body.yaml": "DecodeError",
+    "huggingchat/reset-mid-stream.yaml": "ReadError",
+    "huggingchat/keepalive-stall.yaml": "TransportTimeout",
+    "huggingchat/invalid-utf8.yaml": "DecodeError",
+    "huggingchat/oversized-line.yaml": "DecodeError",
+    "hailuo/error-in-stream.yaml": "ServiceError:unknown",  # code 2: no known kind
+    "hailuo/401-auth.yaml": "MissingAuthError",
+    "hailuo/400-bad-signature.yaml": "InvalidRequestError",
+    "hailuo/429-rate-limit.yaml": "RateLimitError",
+    "hailuo/truncated-body.yaml": "DecodeError",
+    "hailuo/reset-mid-stream.yaml": "ReadError",
+    "hailuo/stall.yaml": "TransportTimeout",
+    "hailuo/invalid-utf8.yaml": "DecodeError",
+    "hailuo/oversized-line.yaml": "DecodeError",
+}
+TOKEN_SHAPED = re.compile(rb"hf_[A-Za-z0-9]{20}|eyJ[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]{8,}")
+
+
+def _outcome(events: list[object], error: Exception | None) -> str:
+    if error is not None:
+        return type(error).__name__
+    last = events[-1] if events else None
+    return f"ServiceError:{last.kind}" if isinstance(last, ServiceError) else ""
+
+
+def _shown(error: Exception | None) -> str | None:
+    if error is None:
+        return None
+    # A timeout says how long it waited on this machine: not part of the recording.
+    message = re.sub(r"\d+(\.\d+)? seconds", "N seconds", str(error))
+    return f"{type(error).__name__}: {message}"
+
+
+def test_the_corpus_is_big_enough_and_every_cassette_has_its_call() -> None:
+    assert len(CASSETTES) >= 30
+    assert sorted(BY_PATH) == CASSETTES
+    for service in ("router", "huggingchat", "hailuo"):
+        assert any(name.startswith(f"{service}/") for name in CASSETTES)
+    assert set(EXPECTED) <= set(BY_PATH)
+
+
+def test_every_fault_cassette_has_an_expected_error() -> None:
+    faults = {name for name, s in BY_PATH.items() if s.fault is not None}
+    assert faults == set(EXPECTED)
+
+
+@pytest.mark.parametrize("name", CASSETTES)
+def test_cassette_loads_and_fits_the_schema(name: str) -> None:
+    path = FIXTURES / name
+    data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    jsonschema.validate(data, SCHEMA)
+    cassette = load(path)
+    assert cassette.service == name.split("/")[0]
+    assert cassette.fault == BY_PATH[name].fault
+    assert cassette.exchanges
+
+
+@pytest.mark.parametrize("name", CASSETTES)
+def test_cassette_holds_no_secret(name: str) -> None:
+    raw = (FIXTURES / name).read_bytes()
+    assert TOKEN_SHAPED.search(raw) is None
+    for secret in (v for values in CREDENTIALS.values() for v in values.values()):
+        assert secret.encode() not in raw
+    for exchange in load(FIXTURES / name).exchanges:
+        for header, value in exchange.request.headers:
+            if header in ("authorization", "cookie", "token", "yy"):
+                assert "<secret:" in value, (header, value)
+        assert "uuid=corpus" not in exchange.request.url
+
+
+@pytest.mark.parametrize("name", CASSETTES)
+def test_cassette_replays_through_its_client(name: str, snapshot: object) -> None:
+    scenario = BY_PATH[name]
+    transport = ReplayTransport.from_cassette(FIXTURES / name)
+    events, error = anyio.run(run_call, scenario.service, scenario.call, transport)
+    assert _outcome(events, error) == EXPECTED.get(name, "")
+    assert not transport.unused, "every recorded exchange is used"
+    assert {"events": [repr(e) for e in events], "error": _shown(error)} == snapshot
+
+
+def test_the_builder_rewrites_the_same_files() -> None:
+    assert build_fixtures.write_all(check=True) == []
+
+
+def test_fixtures_are_under_the_repo() -> None:
+    assert Path(FIXTURES).is_relative_to(Path(__file__).resolve().parent.parent)
