@@ -22,7 +22,7 @@ from hfclient.events import ServiceError
 from hfclient.transport.cassette import load
 from hfclient.transport.replay import ReplayTransport
 from tools import build_fixtures
-from tools.build_fixtures import CREDENTIALS, FIXTURES, SCENARIOS, run_call
+from tools.build_fixtures import CREDENTIALS, FIXTURES, ROOT, SCENARIOS, run_call
 
 BY_PATH = {f"{s.path}.yaml": s for s in SCENARIOS}
 CASSETTES = sorted(str(p.relative_to(FIXTURES)) for p in FIXTURES.glob("*/*.yaml"))
@@ -41,6 +41,10 @@ EXPECTED: dict[str, str] = {
     "router/no-live-provider.yaml": "ModelNotSupportedError",
     "router/422-validation.yaml": "InvalidRequestError",
     "router/503-overloaded.yaml": "AllProvidersFailedOverloadedError",
+    "router/429-then-answer.yaml": "",  # waits Retry-After: 1, then the retry answers
+    "router/410-gone.yaml": "NotFoundError",
+    "router/502-server.yaml": "AllProvidersFailedServerError",
+    "huggingchat/413-file-too-large.yaml": "InvalidRequestError",
     "router/error-in-stream.yaml": "ServiceError:validation",
     "router/truncated-body.yaml": "DecodeError",
     "router/reset-mid-stream.yaml": "ReadError",
@@ -143,3 +147,53 @@ def test_the_builder_rewrites_the_same_files() -> None:
 
 def test_fixtures_are_under_the_repo() -> None:
     assert Path(FIXTURES).is_relative_to(Path(__file__).resolve().parent.parent)
+
+
+def _bodies(service: str) -> bytes:
+    out = []
+    for name in CASSETTES:
+        if name.startswith(f"{service}/"):
+            for exchange in load(FIXTURES / name).exchanges:
+                out.append(exchange.response.body)
+    return b"\n".join(out)
+
+
+def _spec_events(service: str, stream: str) -> list[str]:
+    spec = yaml.safe_load((ROOT / "spec" / f"{service}.yaml").read_text(encoding="utf-8"))
+    return list(spec["streams"][stream]["events"])
+
+
+def test_every_huggingchat_update_type_is_in_the_corpus() -> None:
+    bodies = _bodies("huggingchat")
+    missing = []
+    for key in _spec_events("huggingchat", "message_updates"):
+        kind, _, subtype = key.partition("/")
+        needle = f'"type":"{kind}"' + (f',"subtype":"{subtype}"' if subtype else "")
+        if needle.encode() not in bodies:
+            missing.append(key)
+    assert missing == []
+    for status in ("started", "keepAlive", "error", "finished"):
+        assert f'"status":"{status}"'.encode() in bodies
+
+
+def test_every_hailuo_event_is_in_the_corpus() -> None:
+    bodies = _bodies("hailuo")
+    for key in _spec_events("hailuo", "chat_events"):
+        assert f"event:{key}\n".encode() in bodies, key
+    assert b'"type":3' in bodies  # the heartbeat
+
+
+def test_every_router_chunk_field_is_in_the_corpus() -> None:
+    bodies = _bodies("router")
+    for needle in (
+        b'data: {"error"',  # StreamError
+        b'"chat.completion.chunk"',
+        b'"object":"chat.completion"',
+        b"data: [DONE]",
+        b'"reasoning_content"',
+        b'"reasoning"',
+        b'"tool_calls"',
+        b'"usage"',
+        b'"content":[{"type":"text"',
+    ):
+        assert needle in bodies, needle
