@@ -122,6 +122,26 @@ def timed(
     return tuple(out)
 
 
+def split_inside(pieces: Sequence[bytes], char: str, times: int = 1) -> list[bytes]:
+    """``pieces`` with the first ``times`` pieces holding ``char`` cut inside its UTF-8 bytes.
+
+    Each half alone is not valid UTF-8 (the cassette stores it as base64);
+    joined, they are: a TCP read may end anywhere.
+    """
+    encoded = char.encode()
+    out: list[bytes] = []
+    for piece in pieces:
+        at = piece.find(encoded)
+        if times and at >= 0:
+            out += [piece[: at + 1], piece[at + 1 :]]
+            times -= 1
+        else:
+            out.append(piece)
+    if times:
+        raise ValueError(f"{char!r} is not in the body {times} more times")
+    return out
+
+
 def streamed(
     body: bytes,
     content_type: str,
@@ -421,7 +441,8 @@ ROUTER_HEADERS = (("x-request-id", "Root=1-6930e7a1-2c4b8f0d5e6a7b8c9d0e1f2a"),)
 def sse_data(*objects: object, done: bool = True) -> bytes:
     """SSE ``data:`` events of ``objects``, then ``[DONE]``."""
     out = b"".join(
-        b"data: " + json.dumps(o, separators=(",", ":")).encode() + b"\n\n" for o in objects
+        b"data: " + json.dumps(o, ensure_ascii=False, separators=(",", ":")).encode() + b"\n\n"
+        for o in objects
     )
     return out + (b"data: [DONE]\n\n" if done else b"")
 
@@ -1071,6 +1092,35 @@ ROUTER += [
         f"{MAPPING_SOURCE}\n502: {WRITTEN} §4.2 (an HTML page from the gateway)",
         fault="502 server",
         covers="a gateway error page, no retries left",
+    ),
+    Scenario(
+        "router/split-utf8",
+        "router",
+        {"messages": WEATHER, "model": ROUTER_MODEL, "provider": "groq"},
+        (
+            ROUTER_MAPPING,
+            Response(
+                200,
+                "OK",
+                (("content-type", SSE), *ROUTER_HEADERS),
+                timed(
+                    split_inside(events_of(router_text_stream(PARIS), b"\n\n"), "°"), seed="r-split"
+                ),
+                EOF,
+                at=0.3,
+            ),
+        ),
+        f"{MAPPING_SOURCE}\nstream: {WRITTEN} §5.2",
+        covers="a chunk boundary inside the two bytes of '°' (two base64 chunks that join "
+        "to valid UTF-8)",
+    ),
+    Scenario(
+        "router/provider-mapping",
+        "router",
+        {"method": "provider_mapping", "model": "llama-3.3-70b"},
+        (ROUTER_MAPPING,),
+        MAPPING_SOURCE,
+        covers="the Hub's provider mapping: live, staging and error entries",
     ),
     Scenario(
         "router/models-catalogue",
@@ -1776,6 +1826,28 @@ HAILUO: list[Scenario] = [
         HL_SOURCE,
         covers="happy path: send_result with the new chat id and title, cumulative "
         "message_result, isEnd 0, follow_up_question_result, close_chunk",
+    ),
+    Scenario(
+        "hailuo/split-utf8",
+        "hailuo",
+        {"messages": HL_HELLO},
+        (
+            Response(
+                200,
+                "OK",
+                (("content-type", SSE),),
+                timed(
+                    split_inside(events_of(example("hailuo.stream.sse"), b"\n\n"), "好", times=2),
+                    seed="a-split",
+                    gap=0.08,
+                ),
+                EOF,
+                at=0.31,
+            ),
+        ),
+        f"{HL_SOURCE}",
+        covers="chunk boundaries inside the three bytes of '好' (base64 chunks that join to "
+        "valid UTF-8)",
     ),
     Scenario(
         "hailuo/continued-chat",
