@@ -19,6 +19,7 @@ import pytest
 import yaml
 
 from hfclient.events import ServiceError
+from hfclient.testing.replay_server import Replayer, ReplayServer
 from hfclient.transport.cassette import load
 from hfclient.transport.replay import ReplayTransport
 from tools import build_fixtures
@@ -197,3 +198,32 @@ def test_every_router_chunk_field_is_in_the_corpus() -> None:
         b'"content":[{"type":"text"',
     ):
         assert needle in bodies, needle
+
+
+def _summary(events: list[object]) -> tuple[list[str], str]:
+    text = "".join(getattr(e, "text", "") for e in events if type(e).__name__ == "TextDelta")
+    return [type(e).__name__ for e in events], text
+
+
+@pytest.mark.parametrize("name", CASSETTES)
+def test_the_replay_server_serves_it_to_the_client_over_http(name: str) -> None:
+    # The same call over loopback HTTP/1.1: the same events and the same error.
+    scenario = BY_PATH[name]
+    cassette = load(FIXTURES / name)
+
+    async def main() -> tuple[list[object], Exception | None]:
+        async with ReplayServer(Replayer([cassette])) as server:
+            where = {
+                "router": {"base_url": server.url, "hub_url": server.url},
+                "huggingchat": {"base_url": f"{server.url}/chat"},
+                "hailuo": {"base_url": server.url},
+            }[scenario.service]
+            settings = {**scenario.call.get("client", {}), **where, "proxy": None}
+            return await run_call(scenario.service, {**scenario.call, "client": settings}, None)
+
+    events, error = anyio.run(main)
+    assert _outcome(events, error) == EXPECTED.get(name, "")
+    in_process = anyio.run(
+        run_call, scenario.service, scenario.call, ReplayTransport.from_cassette(cassette)
+    )[0]
+    assert _summary(events) == _summary(in_process)
