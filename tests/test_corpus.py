@@ -9,18 +9,20 @@ syrupy snapshot; a fault cassette's expected error is named here.
 from __future__ import annotations
 
 import json
+import random
 import re
 from importlib import resources
 from pathlib import Path
 
 import anyio
+import attrs
 import jsonschema
 import pytest
 import yaml
 
 from hfclient.events import ServiceError
 from hfclient.testing.replay_server import Replayer, ReplayServer
-from hfclient.transport.cassette import load
+from hfclient.transport.cassette import Cassette, Chunk, load
 from hfclient.transport.replay import ReplayTransport
 from tools import build_fixtures
 from tools.build_fixtures import CREDENTIALS, FIXTURES, ROOT, SCENARIOS, run_call
@@ -227,3 +229,38 @@ def test_the_replay_server_serves_it_to_the_client_over_http(name: str) -> None:
         run_call, scenario.service, scenario.call, ReplayTransport.from_cassette(cassette)
     )[0]
     assert _summary(events) == _summary(in_process)
+
+
+def _rechunked(cassette: Cassette, seed: int) -> Cassette:
+    # Every body cut again at random points (bigger pieces for the oversized ones).
+    rng = random.Random(seed)
+    exchanges = []
+    for exchange in cassette.exchanges:
+        response = exchange.response
+        body = response.body
+        most = 64 if len(body) < 100_000 else 40_000
+        pieces, start = [], 0
+        while start < len(body):
+            size = rng.randint(1, most)
+            pieces.append(Chunk(body[start : start + size], response.at))
+            start += size
+        exchanges.append(attrs.evolve(exchange, response=attrs.evolve(response, chunks=pieces)))
+    return attrs.evolve(cassette, exchanges=exchanges)
+
+
+@pytest.mark.parametrize("seed", [1, 2])
+@pytest.mark.parametrize("name", CASSETTES)
+def test_the_events_do_not_depend_on_the_recorded_chunk_boundaries(name: str, seed: int) -> None:
+    scenario = BY_PATH[name]
+    cassette = load(FIXTURES / name)
+    as_recorded = anyio.run(
+        run_call, scenario.service, scenario.call, ReplayTransport.from_cassette(cassette)
+    )
+    rechunked = anyio.run(
+        run_call,
+        scenario.service,
+        scenario.call,
+        ReplayTransport.from_cassette(_rechunked(cassette, seed)),
+    )
+    assert [repr(e) for e in rechunked[0]] == [repr(e) for e in as_recorded[0]]
+    assert _shown(rechunked[1]) == _shown(as_recorded[1])
