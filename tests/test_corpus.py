@@ -56,6 +56,7 @@ EXPECTED: dict[str, str] = {
     "router/oversized-line.yaml": "DecodeError",
     "huggingchat/401-auth.yaml": "MissingAuthError",
     "huggingchat/403-not-your-conversation.yaml": "MissingAuthError",
+    "huggingchat/legacy-error-node.yaml": "MissingAuthError",
     "huggingchat/login-redirect.yaml": "MissingAuthError",
     "huggingchat/429-too-many-messages.yaml": "RateLimitError",
     "huggingchat/429-status-code-in-stream.yaml": "ServiceError:rate_limit",

@@ -1123,6 +1123,44 @@ ROUTER += [
         covers="the Hub's provider mapping: live, staging and error entries",
     ),
     Scenario(
+        "router/mapping-redirect",
+        "router",
+        {"messages": WEATHER, "model": "meta-llama/Meta-Llama-3.1-8B-Instruct", "provider": "groq"},
+        (
+            answer(
+                307,
+                "Temporary Redirect",
+                b"Temporary Redirect. Redirecting to /api/models/meta-llama/Llama-3.1-8B-Instruct",
+                "text/plain; charset=utf-8",
+                headers=(("location", "/api/models/meta-llama/Llama-3.1-8B-Instruct"),),
+            ),
+            answer(
+                200,
+                "OK",
+                json.dumps(
+                    {
+                        "_id": "669fb8b5a0e6c2b8e1f2d3c4",
+                        "id": "meta-llama/Llama-3.1-8B-Instruct",
+                        "inferenceProviderMapping": {
+                            "groq": {
+                                "status": "live",
+                                "providerId": "llama-3.1-8b-instant",
+                                "task": "conversational",
+                                "isModelAuthor": False,
+                            }
+                        },
+                    },
+                    separators=(",", ":"),
+                ).encode(),
+                "application/json; charset=utf-8",
+            ),
+            streamed(router_text_stream(PARIS), SSE, seed="r-307", headers=ROUTER_HEADERS),
+        ),
+        f"307 and mapping: {WRITTEN} §2.1 (a renamed repo: text/plain 307, followed)\n"
+        f"stream: {WRITTEN} §5.2",
+        covers="the Hub redirects a renamed model; the client follows it on the same host",
+    ),
+    Scenario(
         "router/models-catalogue",
         "router",
         {"method": "models"},
@@ -1187,6 +1225,19 @@ def hc_stream(
         # finalAnswer is followed by 4096 spaces and no newline (§3.1): put them after its line.
         body = body.replace(b'"interrupted":false}\n', b'"interrupted":false}\n' + b" " * 4096, 1)
     return streamed(body, JSONL, seed=seed, gap=0.04)
+
+
+def _legacy_error_node() -> bytes:
+    """The legacy __data.json example with its page node an access error (§4.5)."""
+    first, _, rest = example("huggingchat-2025-05.data-invalidated-11.jsonl").partition(b"\n")
+    data = json.loads(first)
+    message = (
+        "You don't have access to this conversation. If someone gave you this link, "
+        "ask them to use the 'share' feature instead."
+    )
+    data["nodes"][1] = {"type": "error", "error": {"message": message}, "status": 403}
+    encoded = json.dumps(data, ensure_ascii=False, separators=(",", ":")).encode()
+    return encoded + b"\n" + rest
 
 
 THREAD = [
@@ -1281,6 +1332,25 @@ HUGGINGCHAT: list[Scenario] = [
         "stream: tests/data/examples/huggingchat-2025-05.stream.ndjson (§3, 2025-05 era)",
         covers="legacy era (__data.json); web search updates and sources, reasoning status and "
         "tokens, title before the answer",
+    ),
+    Scenario(
+        "huggingchat/legacy-error-node",
+        "huggingchat",
+        {
+            "client": {"era": "legacy"},
+            "messages": HC_TURN,
+            "model": HC_MODEL,
+            "conversation": {
+                "service": "huggingchat",
+                "conversation_id": HC_LEGACY_ID,
+                "model": HC_MODEL,
+            },
+        },
+        (answer(200, "OK", _legacy_error_node(), "text/sveltekit-data"),),
+        "data: tests/data/examples/huggingchat-2025-05.data-invalidated-11.jsonl (§2.4, §4) with "
+        "its page node replaced by an error node (§4.5 step 3, §2.5 message)",
+        fault="403 auth inside a 200 __data.json (an error node)",
+        covers="legacy era: the page node is an error with status 403",
     ),
     Scenario(
         "huggingchat/tools-and-file",
