@@ -1932,7 +1932,7 @@ HAILUO: list[Scenario] = [
         },
         (streamed(hl_heartbeats(hl_answer(GOODBYE)), SSE, seed="a-second", gap=0.08),),
         f"stream: {HL_WRITTEN} §7, §8.2 (a continued chat: no chatTitle)",
-        covers="continuation: chatID of the first turn, no new title",
+        covers="continuation: chatID of the first turn, no new title; type-3 heartbeats",
     ),
     Scenario(
         "hailuo/web-search-references",
