@@ -9,20 +9,19 @@ syrupy snapshot; a fault cassette's expected error is named here.
 from __future__ import annotations
 
 import json
-import random
 import re
 from importlib import resources
 from pathlib import Path
 
 import anyio
-import attrs
 import jsonschema
 import pytest
 import yaml
 
 from hfclient.events import ServiceError
+from hfclient.testing.rechunk import rechunk
 from hfclient.testing.replay_server import Replayer, ReplayServer
-from hfclient.transport.cassette import Cassette, Chunk, load
+from hfclient.transport.cassette import load
 from hfclient.transport.replay import ReplayTransport
 from tools import build_fixtures
 from tools.build_fixtures import CREDENTIALS, FIXTURES, ROOT, SCENARIOS, run_call
@@ -136,9 +135,15 @@ def test_cassette_holds_no_secret(name: str) -> None:
 
 
 @pytest.mark.parametrize("name", CASSETTES)
-def test_cassette_replays_through_its_client(name: str, snapshot: object) -> None:
+def test_cassette_replays_through_its_client(
+    name: str, snapshot: object, request: pytest.FixtureRequest
+) -> None:
     scenario = BY_PATH[name]
-    transport = ReplayTransport.from_cassette(FIXTURES / name)
+    cassette = load(FIXTURES / name)
+    seed = request.config.getoption("--hf-rechunk")  # the plugin's: the same snapshot, re-cut
+    if seed is not None:
+        cassette = rechunk(cassette, f"{seed}:{name}")
+    transport = ReplayTransport.from_cassette(cassette)
     events, error = anyio.run(run_call, scenario.service, scenario.call, transport)
     assert _outcome(events, error) == EXPECTED.get(name, "")
     assert not transport.unused, "every recorded exchange is used"
@@ -232,23 +237,6 @@ def test_the_replay_server_serves_it_to_the_client_over_http(name: str) -> None:
     assert _summary(events) == _summary(in_process)
 
 
-def _rechunked(cassette: Cassette, seed: int) -> Cassette:
-    # Every body cut again at random points (bigger pieces for the oversized ones).
-    rng = random.Random(seed)
-    exchanges = []
-    for exchange in cassette.exchanges:
-        response = exchange.response
-        body = response.body
-        most = 64 if len(body) < 100_000 else 40_000
-        pieces, start = [], 0
-        while start < len(body):
-            size = rng.randint(1, most)
-            pieces.append(Chunk(body[start : start + size], response.at))
-            start += size
-        exchanges.append(attrs.evolve(exchange, response=attrs.evolve(response, chunks=pieces)))
-    return attrs.evolve(cassette, exchanges=exchanges)
-
-
 @pytest.mark.parametrize("seed", [1, 2])
 @pytest.mark.parametrize("name", CASSETTES)
 def test_the_events_do_not_depend_on_the_recorded_chunk_boundaries(name: str, seed: int) -> None:
@@ -261,7 +249,7 @@ def test_the_events_do_not_depend_on_the_recorded_chunk_boundaries(name: str, se
         run_call,
         scenario.service,
         scenario.call,
-        ReplayTransport.from_cassette(_rechunked(cassette, seed)),
+        ReplayTransport.from_cassette(rechunk(cassette, seed)),
     )
     assert [repr(e) for e in rechunked[0]] == [repr(e) for e in as_recorded[0]]
     assert _shown(rechunked[1]) == _shown(as_recorded[1])

@@ -16,6 +16,8 @@ from hfclient.transport.cassette import Cassette, Chunk, Exchange
 
 __all__ = ["rechunk"]
 
+_MOST = 4096  # cuts per body: enough for any boundary, few enough for a 1 MiB line
+
 
 def rechunk(cassette: Cassette, seed: int | str) -> Cassette:
     """``cassette`` with every response body cut at random points chosen by ``seed``."""
@@ -33,7 +35,8 @@ def _exchange(exchange: Exchange, rng: random.Random) -> Exchange:
     for chunk in chunks:
         starts.append((position, chunk.at))
         position += len(chunk.data)
-    count = rng.randint(1, min(len(body) - 1, 2 * len(chunks) + 8))
+    # Many cuts, so boundaries land inside lines, characters and escapes alike.
+    count = rng.randint(1, min(len(body) - 1, max(2 * len(chunks) + 8, len(body) // 16), _MOST))
     cuts = sorted(rng.sample(range(1, len(body)), count))
     pieces = []
     for start, end in zip([0, *cuts], [*cuts, len(body)], strict=True):
