@@ -96,7 +96,9 @@ def _replay_server(parser: argparse.ArgumentParser) -> Command:
 
 def _cassette(parser: argparse.ArgumentParser) -> Command:
     actions = parser.add_subparsers(dest="action", metavar="ACTION", required=True)
-    convert = actions.add_parser("import-vcr", help="convert a vcrpy cassette into ours")
+    convert = actions.add_parser(
+        "import-vcr", help="convert a vcrpy cassette into ours (scrubbed and scanned)"
+    )
     convert.add_argument("src", help="a vcrpy cassette (interactions: ...)")
     convert.add_argument("dest", help="where to write the hfclient cassette")
     show = actions.add_parser("show", help="list a cassette's exchanges")
@@ -104,10 +106,14 @@ def _cassette(parser: argparse.ArgumentParser) -> Command:
 
     def run(args: argparse.Namespace) -> int:
         from hfclient.transport.cassette import dump, load
+        from hfclient.transport.scan import check
+        from hfclient.transport.scrub import scrub_cassette
         from hfclient.transport.vcr import import_vcr
 
         if args.action == "import-vcr":
-            cassette = import_vcr(args.src)
+            # vcrpy filters only what its user told it to: scrub as our recorder does.
+            cassette = scrub_cassette(import_vcr(args.src))
+            check(cassette, source=args.dest)  # SecretLeakError (a ValueError): exit 2
             dump(cassette, args.dest)
             print(f"{args.dest}: {len(cassette.exchanges)} exchanges")
             return EXIT_OK

@@ -85,3 +85,20 @@ def test_cassette_import_vcr_then_show(tmp_path: Path, capsys: pytest.CaptureFix
 
 def test_cassette_without_an_action_is_a_usage_error(capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["cassette"]) == EXIT_USAGE
+
+
+def test_import_vcr_scrubs_what_vcrpy_kept(tmp_path: Path) -> None:
+    import yaml
+
+    token = "hf_" + "VcrKeptThisToken" * 2
+    data = yaml.safe_load((DATA / "real" / "router-cerebras-stream.vcr.yaml").read_text())
+    for interaction in data["interactions"]:
+        interaction["request"]["headers"]["Authorization"] = [f"Bearer {token}"]
+        interaction["request"]["headers"]["X-Amzn-Trace-Id"] = ["Root=1-abc"]
+    source, dest = tmp_path / "kept.yaml", tmp_path / "ours.yaml"
+    source.write_text(yaml.safe_dump(data))
+    assert main(["cassette", "import-vcr", str(source), str(dest)]) == EXIT_OK
+    text = dest.read_text()
+    assert token not in text
+    assert "Bearer <secret:token>" in text
+    assert "x-amzn-trace-id" not in text.lower()  # default-deny: not a header the spec keeps

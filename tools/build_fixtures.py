@@ -33,6 +33,7 @@ from typing import Any
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 import anyio
+import attrs
 
 from codec.http import HttpRequest
 from hfclient.client import Hailuo, HuggingChat, InferenceProviders
@@ -49,11 +50,10 @@ from hfclient.transport.cassette import (
     Request,
     Response,
     dumps,
-    placeholder,
     stall,
 )
-from hfclient.transport.matching import find_operation
 from hfclient.transport.replay import ReplayTransport
+from hfclient.transport.scrub import Scrubber, scrub_cassette
 from hfclient.transport.vcr import import_vcr
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -238,45 +238,8 @@ async def run_call(service: str, call: Mapping[str, Any], transport: Any) -> tup
 
 
 # -- scrubbing ---------------------------------------------------------------------
-
-_SECRET_QUERY = {"uuid": "uuid", "device_id": "device_id"}
-
-
-def scrub_url(url: str) -> str:
-    parts = urlsplit(url)
-    if not parts.query:
-        return url
-    pairs = []
-    for key, value in parse_qsl(parts.query, keep_blank_values=True):
-        if key in _SECRET_QUERY:
-            value = placeholder(_SECRET_QUERY[key])
-        elif key == "unix" and parts.netloc.endswith("hailuo.ai"):
-            value = UNIX
-        pairs.append((key, value))
-    query = urlencode(pairs, safe="<>:")
-    return urlunsplit((parts.scheme, parts.netloc, parts.path, query, parts.fragment))
-
-
-def scrub_headers(
-    headers: Sequence[tuple[str, str]], allowed: Sequence[str], boundary: str | None
-) -> tuple[tuple[str, str], ...]:
-    out = []
-    for name, value in headers:
-        low = name.lower()
-        if low == "authorization":
-            scheme = value.split(" ", 1)[0] if " " in value else "Bearer"
-            out.append((low, f"{scheme} {placeholder('token')}"))
-        elif low == "cookie":
-            names = [c.split("=", 1)[0].strip() for c in value.split(";") if "=" in c]
-            cookies = "; ".join(f"{n}={placeholder(n.lower().replace('-', '_'))}" for n in names)
-            out.append((low, cookies))
-        elif low in ("token", "yy"):
-            out.append((low, placeholder(low)))
-        elif low in allowed:
-            if boundary is not None:
-                value = value.replace(boundary, BOUNDARY)
-            out.append((low, value))
-    return tuple(out)
+# The recorder's own scrubbing (hfclient.transport.scrub), then what makes a re-run
+# write the same bytes: the random multipart boundary and Hailuo's clock.
 
 
 def _boundary_of(headers: Sequence[tuple[str, str]]) -> str | None:
@@ -288,29 +251,32 @@ def _boundary_of(headers: Sequence[tuple[str, str]]) -> str | None:
     return None
 
 
-def _allowed(method: str, url: str, service: str) -> tuple[str, ...]:
-    operation = find_operation(method, url, service)
-    return operation.info.record_headers if operation is not None else ("content-type",)
+def _steady_url(url: str) -> str:
+    parts = urlsplit(url)
+    if not parts.query or not parts.netloc.endswith("hailuo.ai"):
+        return url
+    pairs = [
+        (key, UNIX if key == "unix" else value)
+        for key, value in parse_qsl(parts.query, keep_blank_values=True)
+    ]
+    query = urlencode(pairs, safe="<>:")
+    return urlunsplit((parts.scheme, parts.netloc, parts.path, query, parts.fragment))
 
 
-def scrub_request(request: HttpRequest, service: str) -> Request:
-    boundary = _boundary_of(request.headers)
-    body = request.body
-    if boundary is not None and body:
-        body = body.replace(boundary.encode("ascii"), BOUNDARY.encode("ascii"))
-    allowed = _allowed(request.method, request.url, service)
-    headers = scrub_headers(request.headers, allowed, boundary)
-    return Request(request.method, scrub_url(request.url), headers, body or None)
+def scrub_request(request: HttpRequest, scrubber: Scrubber) -> Request:
+    recorded = scrubber.request(request)
+    boundary = _boundary_of(recorded.headers)
+    headers, body = recorded.headers, recorded.body
+    if boundary is not None:
+        headers = tuple((k, v.replace(boundary, BOUNDARY)) for k, v in headers)
+        if body:
+            body = body.replace(boundary.encode("ascii"), BOUNDARY.encode("ascii"))
+    return Request(recorded.method, _steady_url(recorded.url), headers, body or None)
 
 
-def scrub_response(response: Response, method: str, url: str, service: str) -> Response:
-    allowed = set(_allowed(method, url, service))
-    if 300 <= response.status < 400:
-        allowed.add("location")  # a redirect means nothing without it
-    headers = tuple((k.lower(), v) for k, v in response.headers if k.lower() in allowed)
-    return Response(
-        response.status, response.reason, headers, response.chunks, response.end, response.at
-    )
+def scrub_response(response: Response, method: str, url: str, scrubber: Scrubber) -> Response:
+    headers = scrubber.response_headers(method, url, response.headers, status=response.status)
+    return attrs.evolve(response, headers=headers, chunks=scrubber.chunks(response.chunks))
 
 
 # -- building ----------------------------------------------------------------------
@@ -320,19 +286,8 @@ def build(scenario: Scenario) -> Cassette:
     """The cassette of ``scenario``: the client's requests, scrubbed, with the answers."""
     if scenario.vcr is not None:
         imported = import_vcr(REAL / scenario.vcr)
-        exchanges = []
-        for exchange in imported.exchanges:
-            req = exchange.request
-            allowed = _allowed(req.method, req.url, scenario.service)
-            request = Request(
-                req.method,
-                scrub_url(req.url),
-                scrub_headers(req.headers, allowed, None),
-                req.body,
-            )
-            response = scrub_response(exchange.response, req.method, req.url, scenario.service)
-            exchanges.append(Exchange(request, response))
-        return Cassette(tuple(exchanges), service=scenario.service, fault=scenario.fault)
+        scrubbed = scrub_cassette(attrs.evolve(imported, service=scenario.service))
+        return attrs.evolve(scrubbed, fault=scenario.fault)
     placeholders = [
         Exchange(Request("GET", "http://scripted.invalid/"), response)
         for response in scenario.responses
@@ -344,11 +299,12 @@ def build(scenario: Scenario) -> Cassette:
             f"{scenario.path}: the client sent {len(transport.requests)} requests "
             f"for {len(scenario.responses)} scripted answers"
         )
+    scrubber = Scrubber(service=scenario.service)
     exchanges = []
     for sent, response in zip(transport.requests, scenario.responses, strict=True):
-        request = scrub_request(sent, scenario.service)
+        request = scrub_request(sent, scrubber)
         exchanges.append(
-            Exchange(request, scrub_response(response, sent.method, sent.url, scenario.service))
+            Exchange(request, scrub_response(response, sent.method, sent.url, scrubber))
         )
     return Cassette(tuple(exchanges), service=scenario.service, fault=scenario.fault)
 

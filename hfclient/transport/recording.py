@@ -154,7 +154,9 @@ class RecordingTransport:
                 response = Response(
                     started.status,
                     self._scrubber.text(started.reason),
-                    self._scrubber.response_headers(request.method, request.url, started.headers),
+                    self._scrubber.response_headers(
+                        request.method, request.url, started.headers, status=started.status
+                    ),
                     self._scrubber.chunks(chunks),
                     end or EOF,
                     head_at,

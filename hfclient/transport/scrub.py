@@ -23,11 +23,15 @@ from collections.abc import Iterable, Mapping, Sequence
 from typing import Final
 from urllib.parse import unquote_plus
 
+import attrs
+
 from codec.http import ALWAYS_SECRET_HEADERS, HttpRequest
 from hfclient.transport.cassette import (
     FRAMING_HEADERS,
     PLACEHOLDER,
+    Cassette,
     Chunk,
+    Exchange,
     Request,
     placeholder,
 )
@@ -41,6 +45,7 @@ __all__ = [
     "DEFAULT_RECORD_HEADERS",
     "RESPONSE_SECRET_HEADERS",
     "Scrubber",
+    "scrub_cassette",
 ]
 
 DEFAULT_RECORD_HEADERS: Final = ("content-type",)
@@ -184,13 +189,21 @@ class Scrubber:
         return Request(request.method, self.text(url), kept, self.data(request.body))
 
     def response_headers(
-        self, method: str, url: str, headers: Iterable[tuple[str, str]]
+        self,
+        method: str,
+        url: str,
+        headers: Iterable[tuple[str, str]],
+        *,
+        status: int | None = None,
     ) -> tuple[tuple[str, str], ...]:
         """The response ``headers`` a recording of ``method url`` keeps, scrubbed.
 
-        Framing headers never: the body is stored decoded.
+        Framing headers never: the body is stored decoded. A redirect keeps
+        its ``location`` (scrubbed like any value): it means nothing without it.
         """
         allowed = self.allowed(method, url) - FRAMING_HEADERS
+        if status is not None and 300 <= status < 400:
+            allowed |= {"location"}
         out = []
         for name, value in headers:
             lowered = name.lower()
@@ -237,3 +250,28 @@ class Scrubber:
             else:
                 items.append(item)
         return f"{base}?{'&'.join(items)}{hash_}{fragment}"
+
+
+def scrub_cassette(cassette: Cassette, *, secrets: Mapping[str, str] = {}) -> Cassette:
+    """A cassette recorded elsewhere (vcrpy's, say) scrubbed as a recording is.
+
+    Requests first, so every credential they carry is known before the
+    bodies are searched for it; then each response's headers and chunks.
+    """
+    scrubber = Scrubber(service=cassette.service, secrets=secrets)
+    requests = []
+    for exchange in cassette.exchanges:
+        sent = exchange.request
+        body = sent.body if sent.body is not None else b""
+        scrubbed = scrubber.request(HttpRequest(sent.method, sent.url, sent.headers, body))
+        requests.append(attrs.evolve(scrubbed, body=None) if sent.body is None else scrubbed)
+    exchanges = []
+    for exchange, request in zip(cassette.exchanges, requests, strict=True):
+        response = exchange.response
+        sent = exchange.request
+        headers = scrubber.response_headers(
+            sent.method, sent.url, response.headers, status=response.status
+        )
+        response = attrs.evolve(response, headers=headers, chunks=scrubber.chunks(response.chunks))
+        exchanges.append(Exchange(request, response))
+    return attrs.evolve(cassette, exchanges=tuple(exchanges))
