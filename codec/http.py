@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from collections.abc import Iterable, Sequence
 from typing import Final
+from urllib.parse import unquote_plus
 
 import attrs
 
@@ -66,6 +67,31 @@ class HttpRequest:
             shown.append(f"{key}={_MASK}" if eq and key in secret else item)
         return f"{base}?{'&'.join(shown)}{hash_}{fragment}"
 
+    def secret_values(self) -> frozenset[str]:
+        """The credential values this request carries, as a server could echo them.
+
+        Each secret header's value whole, without its scheme (``Bearer``), and
+        each cookie's value; each ``secret_query`` parameter's value, decoded.
+        """
+        values: set[str] = set()
+        for key, value in self.headers:
+            if not self.is_secret(key):
+                continue
+            values.add(value)
+            scheme, space, credential = value.partition(" ")
+            if space and scheme.isalpha():
+                values.add(credential)
+            if key.lower() == "cookie":
+                values.update(pair.partition("=")[2].strip() for pair in value.split(";"))
+        if self.secret_query:
+            _, _, rest = self.url.partition("?")
+            secret = {_form_encode(name) for name in self.secret_query}
+            for item in rest.partition("#")[0].split("&"):
+                key, eq, value = item.partition("=")
+                if eq and key in secret:
+                    values.add(_form_decode(value))
+        return frozenset(v for v in values if v)
+
     def __repr__(self) -> str:
         shown = tuple((key, _MASK if self.is_secret(key) else value) for key, value in self.headers)
         return (
@@ -104,6 +130,10 @@ def query_string(params: Iterable[tuple[str, str]]) -> str:
 
 # application/x-www-form-urlencoded keeps only these bytes (WHATWG URL, urlencoded serializer).
 _FORM_SAFE: Final = frozenset(b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789*-._")
+
+
+def _form_decode(text: str) -> str:
+    return unquote_plus(text)
 
 
 def _form_encode(text: str) -> str:

@@ -7,7 +7,7 @@ not echo tokens back.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from typing import TYPE_CHECKING
 
 import attrs
@@ -47,6 +47,7 @@ __all__ = [
     "TransportError",
     "TransportTimeout",
     "WriteError",
+    "redact",
 ]
 
 
@@ -347,3 +348,34 @@ ERROR_CLASSES: Mapping[ErrorKind, type[HTTPStatusError]] = {
     kind: globals()[info.error_class] for kind, info in ERROR_KINDS.items()
 }
 """The class raised for each error kind (``codec.errorkinds`` names it)."""
+
+
+_REDACTED = "<redacted>"
+# Shorter values are too likely to occur by chance to be replaced everywhere.
+_SHORTEST_SECRET = 4
+
+
+def redact(error: HfClientError, secrets: Iterable[str]) -> None:
+    """Replace every value of ``secrets`` in ``error`` (message, args, body, attempts), in place.
+
+    A server may echo the request it got, credentials included, in an error
+    body: what it said is kept, the credentials are not.
+    """
+    values = sorted((s for s in set(secrets) if len(s) >= _SHORTEST_SECRET), key=len, reverse=True)
+    if not values:
+        return
+
+    def text(value: str) -> str:
+        for secret in values:
+            value = value.replace(secret, _REDACTED)
+        return value
+
+    error.args = tuple(text(a) if isinstance(a, str) else a for a in error.args)
+    if isinstance(error, HTTPStatusError):
+        error.message = text(error.message)
+        body = error.body
+        for secret in values:
+            body = body.replace(secret.encode(), _REDACTED.encode())
+        error.body = body
+    if isinstance(error, AllProvidersFailedError):
+        error.attempts = tuple(attrs.evolve(a, message=text(a.message)) for a in error.attempts)

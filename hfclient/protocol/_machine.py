@@ -47,6 +47,7 @@ from hfclient.errors import (
     ReadError,
     RemoteProtocolError,
     TransportError,
+    redact,
 )
 from hfclient.events import Event
 from hfclient.exchange import BodyChunk, BodyEnded, ResponseEvent, ResponseStarted
@@ -141,6 +142,7 @@ class Machine:
         self._events: deque[Event] = deque()
         self._error: HfClientError | None = None
         self._exchange: Exchange | None = None
+        self._secrets: frozenset[str] = frozenset()  # every credential the flow has sent
         self._delay = 0.0
 
     @property
@@ -172,7 +174,9 @@ class Machine:
         """Hand out the pending request (the driver sends it, then feeds the answer)."""
         self._fire(Input.SEND_REQUEST)
         assert self._exchange is not None
-        return self._exchange.request
+        request = self._exchange.request
+        self._secrets |= request.secret_values()
+        return request
 
     def receive(self, event: ResponseEvent) -> None:
         """Feed one event of the current response."""
@@ -348,6 +352,7 @@ class Machine:
             raise LocalProtocolError(f"{type(self).__name__} decided nothing after a response")
 
     def _fail(self, error: HfClientError) -> None:
+        redact(error, self._secrets)  # a server may echo the credentials it was sent
         self._error = error
         self._exchange = None
         self._fire(Input.FAIL)
