@@ -10,6 +10,7 @@ reuse; leaving early, an error or a cancellation closes it instead.
 
 from __future__ import annotations
 
+import logging
 import os
 import ssl
 from collections.abc import AsyncIterator
@@ -37,6 +38,8 @@ from ._pool import ConnectionPool
 from ._proxy import Proxy, ProxyRoutes, ProxySetting, open_tunnel
 
 __all__ = ["DEFAULT_USER_AGENT", "AnyioH11Transport", "OriginStats", "VerifySetting"]
+
+log = logging.getLogger(__name__)
 
 DEFAULT_USER_AGENT: Final = f"hfclient/{__version__}"
 
@@ -288,6 +291,8 @@ class _Exchange:
 
 def _checked_verify(verify: VerifySetting) -> bool | str | ssl.SSLContext:
     # Checked now, loaded later: a typo in a CA path should fail where it was written.
+    if verify is False:
+        log.warning("verify=False: TLS certificates and hostnames are not checked")
     if isinstance(verify, bool | ssl.SSLContext):
         return verify
     if isinstance(verify, str | os.PathLike):

@@ -45,6 +45,7 @@ from __future__ import annotations
 
 import asyncio
 import base64
+import logging
 import re
 import ssl
 from collections.abc import AsyncIterator
@@ -88,6 +89,8 @@ except ImportError as exc:
     ) from exc
 
 __all__ = ["DEFAULT_IMPERSONATE", "CurlTransport"]
+
+log = logging.getLogger(__name__)
 
 DEFAULT_IMPERSONATE: Final = "chrome"  # curl_cffi's newest Chrome profile
 
@@ -318,6 +321,8 @@ class CurlTransport(AsyncClosing):
         if max_connections < 1:
             raise ValueError("max_connections must be at least 1")
         self._impersonate = impersonate
+        if verify is False:
+            log.warning("verify=False: TLS certificates and hostnames are not checked")
         self._verify = verify if isinstance(verify, bool) else fspath(verify)
         self._proxies = ProxyRoutes(proxy)
         self._timeout = as_timeout(timeout)

@@ -144,3 +144,17 @@ async def test_proxy_goes_to_the_transport_the_client_makes(
         answer = await client.complete(MESSAGES, model="org/model")
     assert answer.finish_reason == "tool_calls"
     assert proxy.seen  # the request went through the proxy
+
+
+@pytest.mark.parametrize("choice", ["anyio", "curl"])
+async def test_turning_verification_off_is_explicit_and_warned(
+    choice: str, caplog: pytest.LogCaptureFixture
+) -> None:
+    async with InferenceProviders(api_key="hf_x", transport=choice, verify=False):  # type: ignore[arg-type]
+        pass
+    warned = [r for r in caplog.records if r.levelname == "WARNING"]
+    assert any("verify=False" in r.getMessage() for r in warned)
+    caplog.clear()
+    async with InferenceProviders(api_key="hf_x", transport=choice):  # type: ignore[arg-type]
+        pass
+    assert not [r for r in caplog.records if "verify" in r.getMessage()]
