@@ -6,11 +6,12 @@ stream, under a timeout, with backend errors translated on the way out.
 
 from __future__ import annotations
 
+import select
 from collections.abc import Sequence
 
 import anyio
 import h11
-from anyio.abc import ByteStream
+from anyio.abc import ByteStream, SocketAttribute
 
 from hfclient.errors import LocalProtocolError
 
@@ -103,10 +104,30 @@ class H11Connection:
         Reusable only when both sides finished the exchange cleanly and nobody
         asked to close (``Connection: close``, an HTTP/1.0 peer, a body read to EOF).
         """
-        if self._h11.our_state is h11.DONE and self._h11.their_state is h11.DONE:
-            self._h11.start_next_cycle()
-            return True
-        return False
+        if self._h11.our_state is not h11.DONE or self._h11.their_state is not h11.DONE:
+            return False
+        extra, closed = self._h11.trailing_data
+        if extra or closed:
+            # Bytes past the body's end would be read as the next request's answer:
+            # a server (or anyone on the path) could inject a response that way.
+            return False
+        self._h11.start_next_cycle()
+        return True
+
+    def readable_while_idle(self) -> bool:
+        """Whether the peer sent something (data or EOF) while nobody asked: then it is unusable.
+
+        An idle keep-alive connection has nothing to say; if it is readable the
+        server closed it, or wrote bytes no request asked for.
+        """
+        raw = self.stream.extra(SocketAttribute.raw_socket, None)
+        if raw is None:
+            return False
+        try:
+            readable, _, _ = select.select([raw], [], [], 0)
+        except (OSError, ValueError):
+            return True  # closed underneath us
+        return bool(readable)
 
     async def aclose(self) -> None:
         """Close at once: no TLS close_notify exchange, nothing to wait for."""

@@ -45,6 +45,8 @@ DEFAULT_USER_AGENT: Final = f"hfclient/{__version__}"
 
 # Framing is ours: the body always goes out with the Content-Length computed here.
 _FRAMING_HEADERS: Final = frozenset({"content-length", "transfer-encoding"})
+# Methods a server may safely get twice (RFC 9110 §9.2.2): only these are re-sent.
+_IDEMPOTENT: Final = frozenset({"GET", "HEAD", "OPTIONS", "PUT", "DELETE", "TRACE"})
 # Methods whose empty body is still announced (servers may answer 411 otherwise).
 _BODY_METHODS: Final = frozenset({"POST", "PUT", "PATCH"})
 
@@ -222,7 +224,9 @@ class AnyioH11Transport(AsyncClosing):
                 return conn, await conn.read_response(exchange.deadline.cap(read_timeout))
             except BaseException as exc:
                 await self._pool.checkin(exchange.origin, conn, reusable=False)
-                if retried or not reused or conn.received_any or not _stale(exc):
+                # Sent again only when that cannot do a thing twice (an idempotent method).
+                idempotent = request.method.upper() in _IDEMPOTENT
+                if retried or not reused or conn.received_any or not idempotent or not _stale(exc):
                     raise
                 retried = True
 
@@ -238,13 +242,17 @@ class AnyioH11Transport(AsyncClosing):
             ):
                 return H11Connection(await self._connect(exchange), origin)
 
-        return await self._pool.checkout(
-            origin,
-            connect,
-            reuse=not fresh,
-            wait=deadline.cap(exchange.limits.pool),
-            url=exchange.url,
-        )
+        while True:
+            conn, reused = await self._pool.checkout(
+                origin,
+                connect,
+                reuse=not fresh,
+                wait=deadline.cap(exchange.limits.pool),
+                url=exchange.url,
+            )
+            if not (reused and conn.readable_while_idle()):
+                return conn, reused
+            await self._pool.checkin(origin, conn, reusable=False)  # closed or spoke unasked
 
     async def _connect(self, exchange: _Exchange) -> ByteStream:
         # Runs under the connect timeout and translated(CONNECT): errors name the URL.
