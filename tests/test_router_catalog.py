@@ -153,3 +153,15 @@ def test_the_provider_mapping_follows_same_host_redirects_only() -> None:
     run = drive(ProviderMappingMachine(api_key="hf_test", model=MODEL), [error(404)])
     assert run.error is not None
     assert type(run.error).__name__ == "ModelNotSupportedError"
+
+
+def test_a_json_answer_past_the_limit_inside_one_chunk_is_an_error_not_cut(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    import hfclient.protocol._machine as machine_module
+
+    monkeypatch.setattr(machine_module, "JSON_BODY_LIMIT", 16)
+    body = json.dumps(CATALOG).encode()  # far more than 16 bytes, in one chunk
+    run = drive(RouterCatalogMachine(api_key="hf_test"), [Scripted(200, JSON, [body])])
+    assert run.error is not None
+    assert "larger than 16 bytes" in str(run.error)

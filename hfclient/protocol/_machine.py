@@ -328,7 +328,7 @@ class Machine:
         as_json = self._ok(exchange) and not exchange.page
         limit = JSON_BODY_LIMIT if as_json else ERROR_BODY_LIMIT
         room = limit - len(exchange.body)
-        if room <= 0 and as_json:
+        if len(data) > room and as_json:  # also when the limit falls inside this chunk
             raise RemoteProtocolError(f"{exchange.operation.name}: body larger than {limit} bytes")
         exchange.body += data[: max(room, 0)]  # an error body is only kept to its limit
 

@@ -5,6 +5,10 @@ Corrupt compressed data raises ``zlib.error``, which the transport's error
 table turns into :class:`~hfclient.errors.RemoteProtocolError`: the server
 broke its own content coding, and reading again would not help. A body that
 ends before its compressed stream does is accepted (as browsers do).
+
+No read inflates past :data:`PIECE_LIMIT`: ``decode`` gives the first piece
+and ``more`` the next ones, so a gzip bomb costs what the caller reads of
+it, not what it would become.
 """
 
 from __future__ import annotations
@@ -13,16 +17,22 @@ import zlib
 from collections.abc import Callable, Sequence
 from typing import Final, Protocol
 
-__all__ = ["ACCEPT_ENCODING", "ContentDecoder", "decoder_for"]
+__all__ = ["ACCEPT_ENCODING", "PIECE_LIMIT", "ContentDecoder", "decoder_for"]
 
 ACCEPT_ENCODING: Final = "gzip, deflate"
+PIECE_LIMIT: Final = 256 * 1024
+"""The most decoded bytes one ``decode`` or ``more`` call gives."""
 
 
 class ContentDecoder(Protocol):
     """Turns encoded body bytes into decoded ones, incrementally."""
 
     def decode(self, data: bytes) -> bytes:
-        """The decoded bytes ``data`` completes (possibly none yet)."""
+        """The first decoded bytes ``data`` completes (possibly none yet), at most PIECE_LIMIT."""
+        ...
+
+    def more(self) -> bytes:
+        """The next piece of what the last ``decode`` gave (``b""``: none left)."""
         ...
 
     def flush(self) -> bytes:
@@ -34,6 +44,9 @@ class _Identity:
     def decode(self, data: bytes) -> bytes:
         return data
 
+    def more(self) -> bytes:
+        return b""
+
     def flush(self) -> bytes:
         return b""
 
@@ -43,10 +56,20 @@ class _Gzip:
         self._zlib = zlib.decompressobj(zlib.MAX_WBITS | 16)
 
     def decode(self, data: bytes) -> bytes:
-        return self._zlib.decompress(data)
+        return self._zlib.decompress(data, PIECE_LIMIT)
+
+    def more(self) -> bytes:
+        return _more(self._zlib)
 
     def flush(self) -> bytes:
         return self._zlib.flush()
+
+
+def _more(decompressor: zlib._Decompress | None) -> bytes:
+    # What the bounded call left in unconsumed_tail, one piece more.
+    if decompressor is None or not decompressor.unconsumed_tail:
+        return b""
+    return decompressor.decompress(decompressor.unconsumed_tail, PIECE_LIMIT)
 
 
 class _Deflate:
@@ -67,7 +90,10 @@ class _Deflate:
             data, self._head = self._head, b""
             wbits = zlib.MAX_WBITS if _zlib_header(data) else -zlib.MAX_WBITS
             self._zlib = zlib.decompressobj(wbits)
-        return self._zlib.decompress(data)
+        return self._zlib.decompress(data, PIECE_LIMIT)
+
+    def more(self) -> bytes:
+        return _more(self._zlib)
 
     def flush(self) -> bytes:
         if self._zlib is None:
@@ -83,21 +109,35 @@ def _zlib_header(data: bytes) -> bool:
 
 
 class _Chain:
-    """Codings applied in order are undone in reverse (``Content-Encoding: deflate, gzip``)."""
+    """Codings applied in order are undone in reverse (``Content-Encoding: deflate, gzip``).
+
+    Only the last stage is bounded per call; the inner ones are drained whole.
+    """
 
     def __init__(self, decoders: Sequence[ContentDecoder]) -> None:
         self._decoders = decoders
 
     def decode(self, data: bytes) -> bytes:
-        for decoder in self._decoders:
-            data = decoder.decode(data)
-        return data
+        *inner, last = self._decoders
+        for decoder in inner:
+            data = _drain(decoder, data)
+        return last.decode(data)
+
+    def more(self) -> bytes:
+        return self._decoders[-1].more()
 
     def flush(self) -> bytes:
         data = b""
         for decoder in self._decoders:
-            data = decoder.decode(data) + decoder.flush()
+            data = _drain(decoder, data) + decoder.flush()
         return data
+
+
+def _drain(decoder: ContentDecoder, data: bytes) -> bytes:
+    pieces = [decoder.decode(data)]
+    while piece := decoder.more():
+        pieces.append(piece)
+    return b"".join(pieces)
 
 
 _DECODERS: Final[dict[str, Callable[[], ContentDecoder]]] = {

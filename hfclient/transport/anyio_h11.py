@@ -156,8 +156,10 @@ class AnyioH11Transport(AsyncClosing):
             while (data := await conn.read_body(cap(limits.read))) is not None:
                 with translated(Phase.READ, origin, exchange.url):
                     chunk = decoder.decode(data)
-                if chunk:
+                while chunk:  # bounded pieces: a gzip bomb inflates only as far as it is read
                     yield BodyChunk(chunk)
+                    with translated(Phase.READ, origin, exchange.url):
+                        chunk = decoder.more()
             with translated(Phase.READ, origin, exchange.url):
                 tail = decoder.flush()
             if tail:

@@ -49,3 +49,17 @@ async def test_an_idle_connection_that_became_readable_is_not_reused(
         await collect(t, HttpRequest("POST", http_server.url, body=b"once"))
     methods = [(r.method, r.connection) for r in http_server.requests]
     assert methods == [("GET", 0), ("POST", 1)]
+
+
+async def test_a_gzip_bomb_inflates_in_bounded_pieces(
+    http_server: HttpServer, client_ssl_context: ssl.SSLContext
+) -> None:
+    from hfclient.transport._decoding import PIECE_LIMIT
+
+    size = 8 * 1024 * 1024  # one compressed write of a few KiB
+    http_server.handler = lambda _: Response(body=[bytes(size)], encoding="gzip")
+    async with AnyioH11Transport(verify=client_ssl_context, proxy=None) as t:
+        got = await collect(t, get(http_server.url))
+    assert sum(len(c) for c in got.chunks) == size
+    assert max(len(c) for c in got.chunks) <= PIECE_LIMIT
+    assert len(got.chunks) >= size // PIECE_LIMIT
