@@ -164,8 +164,40 @@ def _record(parser: argparse.ArgumentParser) -> Command:
     return run
 
 
+def _models(parser: argparse.ArgumentParser) -> Command:
+    parser.add_argument("--service", choices=["router"], default="router")
+    parser.add_argument("--base-url", help="another router than router.huggingface.co")
+    parser.add_argument("--json", action="store_true", help="one JSON object per model")
+
+    def run(args: argparse.Namespace) -> int:
+        import anyio
+
+        from hfclient.client import InferenceProviders
+        from hfclient.protocol.router_catalog import RouterModel
+        from hfclient.serialization import converter
+
+        async def catalogue() -> list[RouterModel]:
+            if args.base_url is None:
+                async with InferenceProviders() as client:
+                    return await client.models()
+            async with InferenceProviders(base_url=args.base_url) as client:
+                return await client.models()
+
+        for model in anyio.run(catalogue):
+            if args.json:
+                print(json.dumps(converter.unstructure(model), ensure_ascii=False), flush=True)
+                continue
+            providers = ",".join(p.provider for p in model.providers)
+            tools = "tools" if model.supports_tools else "-"
+            print(f"{model.id}\t{model.context_length or '-'}\t{tools}\t{providers}", flush=True)
+        return EXIT_OK
+
+    return run
+
+
 _SUBCOMMANDS: list[tuple[str, str, Callable[[argparse.ArgumentParser], Command]]] = [
     ("decode", "decode a saved stream body into unified events", _decode),
+    ("models", "list the models a service offers", _models),
     ("replay-server", "serve cassettes over HTTP on loopback, to any client", _replay_server),
     ("cassette", "convert and inspect cassettes", _cassette),
     ("record", "record one live answer, with your own credentials, into a cassette", _record),

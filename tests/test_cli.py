@@ -102,3 +102,32 @@ def test_import_vcr_scrubs_what_vcrpy_kept(tmp_path: Path) -> None:
     assert token not in text
     assert "Bearer <secret:token>" in text
     assert "x-amzn-trace-id" not in text.lower()  # default-deny: not a header the spec keeps
+
+
+def test_models_lists_the_router_catalogue(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from tests.e2e.fakes import FakeService, json_answer
+    from tests.test_router_catalog import CATALOG
+    from tests.transport.servers import HttpServer
+
+    monkeypatch.setenv("HF_TOKEN", "hf_cli_models_token")
+    with HttpServer() as server:
+        fake = FakeService({("GET", "/v1/models"): [json_answer(json.dumps(CATALOG).encode())] * 2})
+        server.handler = fake
+        assert main(["models", "--base-url", server.url]) == EXIT_OK
+        assert main(["models", "--base-url", server.url, "--json"]) == EXIT_OK
+    lines = capsys.readouterr().out.splitlines()
+    assert lines[0] == "openai/gpt-oss-120b\t131072\ttools\tcerebras,novita"
+    assert json.loads(lines[-1])["id"] == "org/bare"
+    assert fake.seen[0].header("authorization") == "Bearer hf_cli_models_token"
+
+
+def test_a_missing_credential_is_one_line_naming_the_variable(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.delenv("HF_TOKEN", raising=False)
+    assert main(["models"]) == EXIT_USAGE
+    err = capsys.readouterr().err.strip()
+    assert "HF_TOKEN" in err
+    assert len(err.splitlines()) == 1
