@@ -11,15 +11,15 @@ connection is released at once instead of when the garbage collector gets to it.
 from __future__ import annotations
 
 from collections.abc import AsyncGenerator
-from types import TracebackType
 from typing import Self
 
+from hfclient._closing import AsyncClosing
 from hfclient.events import Event
 
 __all__ = ["EventStream"]
 
 
-class EventStream:
+class EventStream(AsyncClosing):
     """The events of one call, in order; close it (or use ``async with``) to stop early.
 
     ::
@@ -52,17 +52,6 @@ class EventStream:
         """
         self._closed = True
         await self._events.aclose()
-
-    async def __aenter__(self) -> Self:
-        return self
-
-    async def __aexit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        traceback: TracebackType | None,
-    ) -> None:
-        await self.aclose()
 
     def __repr__(self) -> str:
         state = "closed" if self._closed else "open"
