@@ -23,6 +23,20 @@ __all__ = ["H11Connection"]
 _READ_SIZE = 64 * 1024
 
 
+class Wire(bytes):
+    """Bytes about to go on the wire: their ``repr`` says how many, never what."""
+
+    def __repr__(self) -> str:
+        return f"<{len(self)} request bytes>"
+
+
+class Headers(list[tuple[str, str]]):
+    """A request's headers as sent, credentials included: the ``repr`` names them only."""
+
+    def __repr__(self) -> str:
+        return f"<headers {', '.join(name for name, _ in self)}: values not shown>"
+
+
 class H11Connection:
     """Sends one request at a time and reads its response; reusable when h11 says so.
 
@@ -61,18 +75,27 @@ class H11Connection:
         """Send a whole request; ``headers`` must already say how long ``body`` is."""
         self.received_any = False
         with translated(self._write_phase, self.peer, self.url):
-            request = _request(method, target, headers)
-            if request is None:
-                raise LocalProtocolError(
-                    f"the request for {described(self.peer, self.url)} is not valid HTTP/1.1 "
-                    "(an illegal header name or value?)"
-                )
-            data = self._h11.send(request)
-            if body:
-                data += self._h11.send(h11.Data(data=body))
-            data += self._h11.send(h11.EndOfMessage())
+            data = self._wire(method, target, headers, body)
             with anyio.fail_after(timeout):
                 await self.stream.send(data)
+
+    def _wire(
+        self, method: str, target: str, headers: Sequence[tuple[str, str]], body: bytes
+    ) -> Wire:
+        # The request's bytes, credentials included, kept in a value whose repr hides them:
+        # error trackers that capture locals print the frames this passes through.
+        request = _request(method, target, headers)
+        if request is None:
+            raise LocalProtocolError(
+                f"the request for {described(self.peer, self.url)} is not valid HTTP/1.1 "
+                "(an illegal header name or value?)"
+            )
+        parts = [self._h11.send(request)]
+        del request  # its repr shows every header
+        if body:
+            parts.append(self._h11.send(h11.Data(data=body)))
+        parts.append(self._h11.send(h11.EndOfMessage()))
+        return Wire(b"".join(p for p in parts if p is not None))
 
     async def read_response(self, timeout: float | None) -> h11.Response:
         """Read up to the final status line and headers (1xx responses are skipped)."""

@@ -30,7 +30,7 @@ from hfclient.exchange import BodyChunk, BodyEnded, ResponseEvent, ResponseStart
 from hfclient.timeouts import DEFAULT_TIMEOUT, Timeout, TimeoutSetting, as_timeout
 from hfclient.transport._deadline import Deadline
 
-from ._connection import H11Connection
+from ._connection import H11Connection, Headers
 from ._decoding import ACCEPT_ENCODING, decoder_for
 from ._errors import Phase, translated
 from ._origin import Origin, shown_url, split_url
@@ -186,10 +186,10 @@ class AnyioH11Transport(AsyncClosing):
     def __repr__(self) -> str:
         return f"AnyioH11Transport(proxies={self._proxies!r}, timeout={self._timeout!r})"
 
-    def _headers(
-        self, request: HttpRequest, origin: Origin, proxy: Proxy | None
-    ) -> list[tuple[str, str]]:
-        headers = [] if request.header("host") is not None else [("Host", origin.authority)]
+    def _headers(self, request: HttpRequest, origin: Origin, proxy: Proxy | None) -> Headers:
+        headers = Headers(
+            [] if request.header("host") is not None else [("Host", origin.authority)]
+        )
         headers += [(k, v) for k, v in request.headers if k.lower() not in _FRAMING_HEADERS]
         if request.header("user-agent") is None:
             headers.append(("User-Agent", self._user_agent))
