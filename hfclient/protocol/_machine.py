@@ -31,11 +31,14 @@ table (:mod:`hfclient.protocol._states`), applied by :meth:`Machine._fire`.
 
 from __future__ import annotations
 
+import json
 from collections import deque
-from typing import ClassVar, Final, TypeAlias
+from collections.abc import Callable, Mapping
+from typing import Any, ClassVar, Final, TypeAlias, TypeVar
 
 import attrs
 
+from codec.errors import CodecError
 from codec.http import HttpRequest
 from codec.specinfo import OperationInfo
 from hfclient.decoding import StreamDecoder
@@ -71,10 +74,28 @@ __all__ = [
     "Exchange",
     "Machine",
     "MachineEvent",
+    "json_record",
 ]
 
 # A JSON answer larger than this is not what any of these services sends.
 JSON_BODY_LIMIT: Final = 16 * 1024 * 1024
+
+
+R = TypeVar("R")
+
+
+def json_record(body: bytes, from_wire: Callable[[Mapping[str, Any]], R], what: str) -> R:
+    """A JSON object answer as its wire record, or a :class:`DecodeError` naming ``what``."""
+    try:
+        document = json.loads(body)
+    except ValueError as exc:
+        raise DecodeError(f"{what} is not JSON: {exc}") from None
+    if not isinstance(document, dict):
+        raise DecodeError(f"{what} is not a JSON object")
+    try:
+        return from_wire(document)
+    except CodecError as exc:
+        raise DecodeError.from_codec(exc) from None
 
 
 class _Sentinel(type):

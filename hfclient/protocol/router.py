@@ -13,7 +13,6 @@ INFO (provider, status, wait; never a credential).
 
 from __future__ import annotations
 
-import json
 import logging
 import time
 from collections.abc import Callable, Mapping, MutableMapping, Sequence
@@ -37,12 +36,10 @@ from codec._generated.router import (
     build_provider_chat_completions,
     build_provider_chat_completions_json,
 )
-from codec.errors import CodecError
 from codec.specinfo import provider_info
 from hfclient.decoding import StreamDecoder
 from hfclient.errors import (
     AllProvidersFailedError,
-    DecodeError,
     HfClientError,
     HTTPStatusError,
     MissingAuthError,
@@ -52,7 +49,7 @@ from hfclient.errors import (
 )
 from hfclient.events import Event, ResponseMetadata, Status
 from hfclient.exchange import ResponseStarted
-from hfclient.protocol._machine import Exchange, Machine
+from hfclient.protocol._machine import Exchange, Machine, json_record
 from hfclient.protocol._messages import checked_json, checked_messages, checked_model
 from hfclient.protocol._states import Step, Transitions, transition_table
 from hfclient.protocol._status import error_for_status, follow_same_host, retry_after_seconds
@@ -400,15 +397,7 @@ class RouterMachine(Machine):
         if self.step is not _MAPPING:
             self._on_completion(exchange, body)
             return
-        try:
-            document = json.loads(body)
-            if not isinstance(document, dict):
-                raise CodecError("the provider mapping is not a JSON object")
-            mapping = wire.ModelProviders.from_wire(document)
-        except ValueError as exc:
-            raise DecodeError(f"the provider mapping is not JSON: {exc}") from None
-        except CodecError as exc:
-            raise DecodeError.from_codec(exc) from None
+        mapping = json_record(body, wire.ModelProviders.from_wire, "the provider mapping")
         entries = wire.provider_mappings(mapping)
         self._cache[self._model] = entries
         self._tries = 0  # the providers' retries are their own
@@ -417,15 +406,7 @@ class RouterMachine(Machine):
     def _on_completion(self, exchange: Exchange, body: bytes) -> None:
         """A non-streaming answer: the stream's events, from one JSON chat.completion."""
         self._emit(self._on_stream_start(exchange))
-        try:
-            document = json.loads(body)
-            if not isinstance(document, dict):
-                raise CodecError("the chat completion is not a JSON object")
-            answer = wire.ChatCompletion.from_wire(document)
-        except ValueError as exc:
-            raise DecodeError(f"the chat completion is not JSON: {exc}") from None
-        except CodecError as exc:
-            raise DecodeError.from_codec(exc) from None
+        answer = json_record(body, wire.ChatCompletion.from_wire, "the chat completion")
         assert self._translator is not None
         self._emit(self._translator.completion(answer))
         self._complete()

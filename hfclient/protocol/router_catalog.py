@@ -16,7 +16,6 @@ below, each keeping the fields the spec does not name in ``extra``.
 
 from __future__ import annotations
 
-import json
 import logging
 from collections.abc import Mapping, MutableMapping
 from typing import Any, ClassVar, Final, Generic, TypeVar
@@ -31,11 +30,10 @@ from codec._generated.router import (
     build_get_provider_mapping,
     build_router_models,
 )
-from codec.errors import CodecError
 from codec.values import Unset
-from hfclient.errors import DecodeError, LocalProtocolError
+from hfclient.errors import LocalProtocolError
 from hfclient.events import Result
-from hfclient.protocol._machine import Exchange, Machine
+from hfclient.protocol._machine import Exchange, Machine, json_record
 from hfclient.protocol._states import Step, Transitions, transition_table
 from hfclient.protocol._status import error_for_status, follow_same_host
 
@@ -136,15 +134,6 @@ class _ResultMachine(Machine, Generic[T]):
     def _reads_pages_as_errors(self, exchange: Exchange) -> bool:
         return True  # neither the router nor the Hub API answers HTML
 
-    def _document(self, body: bytes) -> dict[str, Any]:
-        try:
-            document = json.loads(body)
-        except ValueError as exc:
-            raise DecodeError(f"{self._WHAT} is not JSON: {exc}") from None
-        if not isinstance(document, dict):
-            raise DecodeError(f"{self._WHAT} is not a JSON object")
-        return document
-
     def _finish(self, value: T) -> None:
         self._result, self._done = value, True
         self._emit([Result(value)])
@@ -219,10 +208,7 @@ class RouterCatalogMachine(_ResultMachine[list[RouterModel]]):
         self._queue(CatalogStep.ROUTER_MODELS, Exchange(request, OPERATIONS["router_models"]))
 
     def _on_body(self, exchange: Exchange, body: bytes) -> None:
-        try:
-            answer = wire.CatalogList.from_wire(self._document(body))
-        except CodecError as exc:
-            raise DecodeError.from_codec(exc) from None
+        answer = json_record(body, wire.CatalogList.from_wire, self._WHAT)
         self._finish([_model(entry) for entry in answer.data])
 
 
@@ -265,10 +251,7 @@ class ProviderMappingMachine(_ResultMachine[list[ProviderMappingEntry]]):
         self._queue(step, Exchange(request, OPERATIONS["get_provider_mapping"]))
 
     def _on_body(self, exchange: Exchange, body: bytes) -> None:
-        try:
-            mapping = wire.ModelProviders.from_wire(self._document(body))
-        except CodecError as exc:
-            raise DecodeError.from_codec(exc) from None
+        mapping = json_record(body, wire.ModelProviders.from_wire, self._WHAT)
         entries = wire.provider_mappings(mapping)
         if self._cache is not None:
             self._cache[self._model] = entries
