@@ -172,15 +172,14 @@ def _models(parser: argparse.ArgumentParser) -> Command:
     def run(args: argparse.Namespace) -> int:
         import anyio
 
+        from codec._generated import router as router_spec
         from hfclient.client import InferenceProviders
         from hfclient.protocol.router_catalog import RouterModel
         from hfclient.serialization import converter
 
         async def catalogue() -> list[RouterModel]:
-            if args.base_url is None:
-                async with InferenceProviders() as client:
-                    return await client.models()
-            async with InferenceProviders(base_url=args.base_url) as client:
+            base_url = args.base_url or router_spec.SERVERS["default"]
+            async with InferenceProviders(base_url=base_url) as client:
                 return await client.models()
 
         for model in anyio.run(catalogue):

@@ -33,7 +33,7 @@ Options:
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator
 from pathlib import Path
 from typing import Final
 
@@ -43,6 +43,7 @@ import pytest
 from hfclient.client import Hailuo, HuggingChat, InferenceProviders
 from hfclient.exchange import Transport
 from hfclient.testing.rechunk import rechunk
+from hfclient.testing.replay_server import cassette_files
 from hfclient.transport.cassette import Cassette, load
 from hfclient.transport.replay import ReplayTransport
 
@@ -176,7 +177,9 @@ def pytest_terminal_summary(
         return
     root = Path(config.rootpath, str(folder))
     used: set[Path] = config.stash[_USED]
-    unused = sorted(path for path in set(_cassettes_under(root)) if path not in used)
+    unused = sorted(
+        path for path in (p.resolve() for p in cassette_files(root)) if path not in used
+    )
     if unused:
         terminalreporter.section("hfclient: cassettes no test used")
         for path in unused:
@@ -197,9 +200,3 @@ def _resolve(path: Path, request: pytest.FixtureRequest, *, must_exist: bool) ->
             "(--hf-record=once records it)"
         )
     return (here / path).resolve()  # a new recording goes next to the test
-
-
-def _cassettes_under(root: Path) -> Iterator[Path]:
-    for pattern in ("*.yaml", "*.yml"):
-        for path in root.rglob(pattern):
-            yield path.resolve()

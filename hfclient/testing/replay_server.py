@@ -35,7 +35,7 @@ from codec.http import HttpRequest
 from hfclient.transport.cassette import FRAMING_HEADERS, Cassette, Exchange, Request, load
 from hfclient.transport.matching import mismatches, nearest, rule_for
 
-__all__ = ["ReplayServer", "Replayer", "cassettes_in"]
+__all__ = ["ReplayServer", "Replayer", "cassette_files", "cassettes_in"]
 
 log = logging.getLogger(__name__)
 
@@ -43,17 +43,19 @@ _BODY_LIMIT: Final = 32 * 1024 * 1024  # no recorded request comes near this
 _NEAREST: Final = 5
 
 
+def cassette_files(folder: str | os.PathLike[str]) -> list[Path]:
+    """Every ``*.yaml``/``*.yml`` file under ``folder``, sorted."""
+    root = Path(folder)
+    return sorted(p for pattern in ("*.yaml", "*.yml") for p in root.rglob(pattern) if p.is_file())
+
+
 def cassettes_in(path: str | os.PathLike[str]) -> list[Cassette]:
-    """The cassette at ``path``, or every ``*.yaml``/``*.yml`` under the folder ``path``, sorted.
+    """The cassette at ``path``, or every one of :func:`cassette_files` under the folder ``path``.
 
     A file that is not a cassette (ours or vcrpy's) raises ``ValueError`` naming it.
     """
     root = Path(path)
-    files = (
-        sorted(p for pattern in ("*.yaml", "*.yml") for p in root.rglob(pattern) if p.is_file())
-        if root.is_dir()
-        else [root]
-    )
+    files = cassette_files(root) if root.is_dir() else [root]
     if not files:
         raise ValueError(f"no cassette (*.yaml) under {root}")
     cassettes = []
