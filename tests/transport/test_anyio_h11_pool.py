@@ -205,7 +205,9 @@ async def test_waiting_on_the_total_limit_names_it(client_ssl_context: ssl.SSLCo
     held = Gate()
     with HttpServer() as one, HttpServer() as two:
         one.handler = lambda _: Response(body=[b"a", held], framing="chunked")
-        async with transport(client_ssl_context, max_connections=1, timeout=0.2) as t:
+        # A connect timeout far longer than the pool's: the wait must end on the pool's.
+        limits = Timeout(connect=60, pool=0.2)
+        async with transport(client_ssl_context, max_connections=1, timeout=limits) as t:
             async with aclosing(t.open(get(one.url))) as holding:
                 async for event in holding:
                     if isinstance(event, BodyChunk):

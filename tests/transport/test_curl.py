@@ -697,7 +697,7 @@ async def test_a_float_timeout_sets_the_read_timeout(http_server: HttpServer, ca
     never = Gate()
     http_server.handler = lambda _: Response(body=[b"first", never], framing="chunked")
     got = Collected()
-    async with transport(ca_file, timeout=0.3) as t:
+    async with transport(ca_file, timeout=1.0) as t:
         with pytest.raises(TransportTimeout, match="reading the response from"):
             await collect(t, get(http_server.url), into=got)
         never.open()
