@@ -27,6 +27,7 @@ from hfclient.protocol import (
     State,
 )
 from hfclient.protocol._states import ERROR, IDLE, Key, Node
+from hfclient.protocol._status import ERROR_BODY_LIMIT
 from hfclient.protocol.router_catalog import ProviderMappingMachine, RouterCatalogMachine
 from tests import test_protocol_hailuo as hailuo
 from tests import test_protocol_huggingchat as hc
@@ -386,3 +387,17 @@ def test_sentinels_and_states_do_not_share_names() -> None:
     names = {s.__name__ for s in sentinels}
     assert not names & {state.name for state in State}
     assert not names & {i.name for i in Input}
+
+
+def test_an_error_body_that_fills_its_limit_decides_before_it_ends() -> None:
+    # The rest of a huge (or endless) error body is never read: the error comes now.
+    m = hc.machine()
+    m.next_request()
+    m.receive(ResponseStarted(500, (("Content-Type", "text/plain"),)))
+    m.receive(BodyChunk(b"x" * (ERROR_BODY_LIMIT - 1)))
+    assert m.state is State.READING
+    m.receive(BodyChunk(b"yz"))
+    assert m.state is State.ERROR
+    with pytest.raises(HfClientError) as caught:
+        m.next_event()
+    assert getattr(caught.value, "body", None) == b"x" * (ERROR_BODY_LIMIT - 1) + b"y"

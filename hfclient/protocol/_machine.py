@@ -351,7 +351,13 @@ class Machine:
         room = limit - len(exchange.body)
         if len(data) > room and as_json:  # also when the limit falls inside this chunk
             raise RemoteProtocolError(f"{exchange.operation.name}: body larger than {limit} bytes")
-        exchange.body += data[: max(room, 0)]  # an error body is only kept to its limit
+        exchange.body += data[:room]
+        if not as_json and len(exchange.body) >= limit:
+            # An error body or page is only kept to its limit, and the rest is
+            # never read: the machine decides now, and the driver closes the
+            # connection (a 1 GiB error body, or one that never ends, costs 64 KiB).
+            self._fire(Input.BODY_ENDED)
+            self._end(exchange)
 
     def _end(self, exchange: Exchange) -> None:
         body = bytes(exchange.body)

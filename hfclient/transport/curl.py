@@ -138,8 +138,16 @@ _BY_CODE: Final[dict[int, _ErrorClass]] = {
     96: ConnectError,  # QUIC_CONNECT_ERROR
     97: ProxyError,  # PROXY: a proxy handshake failed
     98: ConnectError,  # SSL_CLIENTCERT
+    100: RemoteProtocolError,  # TOO_LARGE: e.g. a response head past curl's limit
     101: ConnectError,  # ECH_REQUIRED
 }
+# What a code means where libcurl gives it no text of its own.
+_UNTOLD: Final[dict[int, str]] = {
+    100: "the response head or a header is larger than curl accepts",
+}
+# RECV_ERROR also covers a body the server broke (h11 says RemoteProtocolError
+# for the same bytes); only libcurl's message tells the two apart.
+_CHUNK_FAULT: Final = re.compile(r"chunk", re.I)
 
 _VERBS: Final[dict[_ErrorClass, str]] = {
     ConnectError: "connecting to",
@@ -539,7 +547,11 @@ def _translate(
         error_class = ProxyError
     match = _CURL_MESSAGE.search(str(exc))
     # Only libcurl's own text, never the rest: curl_cffi's setopt errors quote the value set.
-    detail = f"{match.group(1) if match else type(exc).__name__} (curl error {_code_name(code)})"
+    told = match.group(1).strip() if match else ""
+    if code == 56 and _CHUNK_FAULT.search(told):
+        error_class = RemoteProtocolError
+    said = told or _UNTOLD.get(code, type(exc).__name__)
+    detail = f"{said} (curl error {_code_name(code)})"
     if error_class is ProxyError and proxy is not None:
         return ProxyError(f"talking to proxy {proxy.address} for {transfer.where} failed: {detail}")
     verb = _VERBS.get(error_class, "connecting to")

@@ -89,7 +89,8 @@ class Response:
     - ``keep_alive=False`` sends ``Connection: close`` and closes after the response;
       ``close_after=True`` closes after it *without* saying so (an idle
       keep-alive connection the server drops).
-    - ``raw``: send these bytes verbatim instead (malformed HTTP), then close.
+    - ``raw``: send these bytes verbatim instead (malformed HTTP), then close
+      (reset with ``ending="reset"``: ``raw=b""`` resets before any byte).
     """
 
     status: int = 200
@@ -427,6 +428,8 @@ def _write_response(sock: socket.socket, response: Response) -> bool:
     """Send ``response``; whether the connection stays open for another request."""
     if response.raw is not None:
         sock.sendall(response.raw)
+        if response.ending == "reset":
+            sock.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
         return False
     parts, trailer = _encoded(response)
     headers = list(response.headers)
