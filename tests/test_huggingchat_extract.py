@@ -17,6 +17,7 @@ from codec import superjson
 from codec.errors import CodecError, RemoteDataError
 from codec.huggingchat import ModelInfo, extract_message_id, extract_models
 from codec.jsvalues import UNDEFINED, JSRegExp
+from codec.legacy.sveltekit import decode_sveltekit_data
 from tests.conftest import DATA
 from tests.test_sveltekit import sveltekit
 
@@ -160,13 +161,26 @@ MALFORMED_CONVERSATIONS = [
     b'{"type":"data","nodes":[{"type":"skip"},{"type":"data","data":[{"title":1},"t"]}]}',
     b'{"type":"redirect"}',
     LEGACY_01[:200],
-    LEGACY_11 + b'{"type":"chunk","id":1,"data":[[]]}\n',  # settled twice
-    LEGACY_11 + b'{"type":"chunk","id":9,"data":[[]]}\n',  # no such promise
-    LEGACY_11 + b'{"type":"chunk","id":1}\n',
-    LEGACY_11 + b'{"type":"nodes"}\n',
-    LEGACY_11.replace(b'{"type":"chunk"', b'{"type":"chunk" oops'),
-    LEGACY_11.replace(b'"data":[[]]}', b'"data":[["Nope"]]}'),
 ]
+
+# Later lines the message id does not need: each is kept in ``unread`` with its reason.
+STRAY_LINES = [
+    (LEGACY_11 + b'{"type":"chunk","id":1,"data":[[]]}\n', "settles a promise again"),
+    (LEGACY_11 + b'{"type":"chunk","id":9,"data":[[]]}\n', "unknown promise 9"),
+    (LEGACY_11 + b'{"type":"chunk","id":1}\n', "settles a promise again"),
+    (LEGACY_11 + b'{"type":"nodes"}\n', 'must be a "chunk"'),
+    (LEGACY_11 + b"not json at all\n", "SvelteKit data line"),
+    (LEGACY_11.replace(b'{"type":"chunk"', b'{"type":"chunk" oops'), "SvelteKit data line"),
+    (LEGACY_11.replace(b'"data":[[]]}', b'"data":[["Nope"]]}'), "chunk 1"),
+]
+
+
+@pytest.mark.parametrize(("body", "reason"), STRAY_LINES)
+def test_a_stray_later_line_costs_nothing_the_extractor_needs(body: bytes, reason: str) -> None:
+    assert extract_message_id(body) == extract_message_id(LEGACY_11)
+    (unread,) = decode_sveltekit_data(body).unread
+    assert reason in unread.reason
+    assert body[unread.offset :].startswith(unread.text.encode())
 
 
 @pytest.mark.parametrize("body", MALFORMED_CONVERSATIONS)
@@ -179,10 +193,10 @@ def test_malformed_bodies_raise_codec_error(body: bytes) -> None:
 
 def test_json_errors_point_at_the_line_and_byte() -> None:
     first_line = LEGACY_11.split(b"\n")[0]
-    body = first_line + b"\n" + b'{"type":"chunk","id":1,"data":[[]] BROKEN}\n'
+    body = first_line[:-1] + b" BROKEN}\n" + LEGACY_11.split(b"\n")[1] + b"\n"
     with pytest.raises(CodecError) as caught:
         extract_message_id(body)
-    assert caught.value.offset == len(first_line) + 1 + body.split(b"\n")[1].index(b"BROKEN")
+    assert caught.value.offset == body.index(b"BROKEN")
 
 
 @given(position=st.integers(0, len(LEGACY_11) - 1), byte=st.integers(0, 255))

@@ -24,7 +24,13 @@ from codec.legacy import devalue
 from codec.legacy.devalue import Deferred
 from codec.legacy.jsliteral import Decoder, LiteralReader
 
-__all__ = ["KitHydration", "SvelteKitData", "decode_sveltekit_data", "read_kit_hydration"]
+__all__ = [
+    "KitHydration",
+    "SvelteKitData",
+    "UnreadLine",
+    "decode_sveltekit_data",
+    "read_kit_hydration",
+]
 
 
 # --- SvelteKit data bodies (`__data.json`, until 2025-06-05) -----------------------------------
@@ -39,12 +45,25 @@ class SvelteKitData:
     and ``error`` nodes and ``None`` are as sent. Promises are
     :class:`~codec.legacy.devalue.Deferred` values, settled by the body's ``chunk``
     lines and listed by id in ``deferreds``. A redirect body has no nodes
-    and gives its target in ``redirect``.
+    and gives its target in ``redirect``. A later line that settles nothing
+    (not JSON, not a chunk, a chunk for a promise no node holds or already
+    settled, a chunk whose data does not decode) is kept in ``unread`` with
+    the reason, so one stray line does not cost the data the reader needs.
     """
 
     nodes: list[object]
     deferreds: dict[int, Deferred] = attrs.field(factory=dict)
     redirect: str | None = None
+    unread: list[UnreadLine] = attrs.field(factory=list)
+
+
+@attrs.frozen(slots=True)
+class UnreadLine:
+    """A later line of a ``__data.json`` body that settled no promise, and why."""
+
+    offset: int
+    text: str
+    reason: str
 
 
 def decode_sveltekit_data(body: bytes) -> SvelteKitData:
@@ -57,15 +76,16 @@ def decode_sveltekit_data(body: bytes) -> SvelteKitData:
     :func:`codec.legacy.devalue.unflatten`.
     """
     text = body_text(body, "SvelteKit data")
-    lines: list[tuple[int, object]] = []
+    lines: list[tuple[int, str]] = []
     offset = 0
     for raw_line in text.split("\n"):
         if raw_line.strip():
-            lines.append((offset, load_json(raw_line, "SvelteKit data line", base=offset)))
+            lines.append((offset, raw_line))
         offset += len(raw_line.encode("utf-8")) + 1
     if not lines:
         raise CodecError("empty SvelteKit data body")
-    first_offset, first = lines[0]
+    first_offset, first_line = lines[0]
+    first = load_json(first_line, "SvelteKit data line", base=first_offset)
     if not isinstance(first, dict):
         raise CodecError("SvelteKit data must start with an object", offset=first_offset)
     if first.get("type") == "redirect":
@@ -81,9 +101,14 @@ def decode_sveltekit_data(body: bytes) -> SvelteKitData:
         _decode_node(node, position, deferreds, first_offset)
         for position, node in enumerate(raw_nodes)
     ]
-    for line_offset, chunk in lines[1:]:
-        _settle_chunk(chunk, deferreds, line_offset)
-    return SvelteKitData(nodes=nodes, deferreds=deferreds)
+    unread: list[UnreadLine] = []
+    for line_offset, line in lines[1:]:
+        try:
+            chunk = load_json(line, "SvelteKit data line", base=line_offset)
+            _settle_chunk(chunk, deferreds, line_offset)
+        except CodecError as exc:
+            unread.append(UnreadLine(offset=line_offset, text=line, reason=exc.message))
+    return SvelteKitData(nodes=nodes, deferreds=deferreds, unread=unread)
 
 
 def _decode_node(
@@ -113,6 +138,8 @@ def _settle_chunk(chunk: object, deferreds: dict[int, Deferred], offset: int) ->
     deferred = deferreds.get(promise_id) if isinstance(promise_id, int) else None
     if deferred is None:
         raise CodecError(f"SvelteKit chunk for unknown promise {promise_id!r}", offset=offset)
+    if deferred.settled:
+        raise CodecError(f"SvelteKit chunk {promise_id} settles a promise again", offset=offset)
     key = "error" if "error" in chunk else "data"
     if key not in chunk:
         raise CodecError(f"SvelteKit chunk {promise_id} has neither data nor error", offset=offset)
