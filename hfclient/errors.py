@@ -48,6 +48,7 @@ __all__ = [
     "TransportTimeout",
     "WriteError",
     "redact",
+    "redacted_body",
 ]
 
 
@@ -355,13 +356,29 @@ _REDACTED = "<redacted>"
 _SHORTEST_SECRET = 4
 
 
+def _replaced(secrets: Iterable[str]) -> list[str]:
+    # Longest first: a secret that contains another is replaced whole.
+    return sorted((s for s in set(secrets) if len(s) >= _SHORTEST_SECRET), key=len, reverse=True)
+
+
+def redacted_body(body: bytes, secrets: Iterable[str]) -> bytes:
+    """``body`` with every value of ``secrets`` replaced, as :func:`redact` replaces them.
+
+    The machine reads an error body through this before anything parses it, so
+    no frame a traceback shows holds an echoed credential.
+    """
+    for secret in _replaced(secrets):
+        body = body.replace(secret.encode(), _REDACTED.encode())
+    return body
+
+
 def redact(error: HfClientError, secrets: Iterable[str]) -> None:
     """Replace every value of ``secrets`` in ``error`` (message, args, body, attempts), in place.
 
     A server may echo the request it got, credentials included, in an error
     body: what it said is kept, the credentials are not.
     """
-    values = sorted((s for s in set(secrets) if len(s) >= _SHORTEST_SECRET), key=len, reverse=True)
+    values = _replaced(secrets)
     if not values:
         return
 
@@ -373,9 +390,6 @@ def redact(error: HfClientError, secrets: Iterable[str]) -> None:
     error.args = tuple(text(a) if isinstance(a, str) else a for a in error.args)
     if isinstance(error, HTTPStatusError):
         error.message = text(error.message)
-        body = error.body
-        for secret in values:
-            body = body.replace(secret.encode(), _REDACTED.encode())
-        error.body = body
+        error.body = redacted_body(error.body, values)
     if isinstance(error, AllProvidersFailedError):
         error.attempts = tuple(attrs.evolve(a, message=text(a.message)) for a in error.attempts)

@@ -51,6 +51,7 @@ from hfclient.errors import (
     RemoteProtocolError,
     TransportError,
     redact,
+    redacted_body,
 )
 from hfclient.events import Event
 from hfclient.exchange import BodyChunk, BodyEnded, ResponseEvent, ResponseStarted
@@ -134,7 +135,8 @@ class Exchange:
     stream: StreamDecoder | None = None  # a stream answer is decoded as it arrives
     provider: str | None = None
     response: ResponseStarted | None = None
-    body: bytearray = attrs.field(factory=bytearray)
+    # Shown by size only: an error body may echo the request's credentials.
+    body: bytearray = attrs.field(factory=bytearray, repr=lambda body: f"<{len(body)} bytes>")
     page: bool = False  # a 2xx HTML page where the API answers none (read as an error body)
 
 
@@ -361,6 +363,8 @@ class Machine:
 
     def _end(self, exchange: Exchange) -> None:
         body = bytes(exchange.body)
+        if exchange.page or not self._ok(exchange):
+            body = redacted_body(body, self._secrets)  # an error body may echo credentials
         if exchange.page:
             assert exchange.response is not None
             url = exchange.request.redacted_url()

@@ -10,7 +10,7 @@ import attrs
 from codec.http import HttpRequest
 from hfclient.errors import ConnectError
 
-__all__ = ["DEFAULT_PORTS", "Origin", "described", "shown_url", "split_url"]
+__all__ = ["DEFAULT_PORTS", "Origin", "RequestTarget", "described", "shown_url", "split_url"]
 
 DEFAULT_PORTS: Final = {"http": 80, "https": 443}
 
@@ -54,7 +54,21 @@ class Origin:
         return self.address
 
 
-def split_url(url: str) -> tuple[Origin, str]:
+class RequestTarget(str):
+    """A request target as sent, query included: the ``repr`` shows its path only.
+
+    Query values may be credentials (Hailuo's device ids), and error trackers
+    that capture locals print every frame a target passes through.
+    """
+
+    __slots__ = ()
+
+    def __repr__(self) -> str:
+        path, query, _ = self.partition("?")
+        return f"<target {path}{'?' if query else ''}: query not shown>"
+
+
+def split_url(url: str) -> tuple[Origin, RequestTarget]:
     """The origin of an ``http``/``https`` URL and its origin-form target (path and query).
 
     Raises :class:`~hfclient.errors.ConnectError` for a URL no connection can
@@ -68,11 +82,13 @@ def split_url(url: str) -> tuple[Origin, str]:
         port = parts.port
     except ValueError:
         raise ConnectError("the URL has an invalid port") from None
-    if not parts.hostname:
+    parts_host = parts.hostname
+    if not parts_host:
         raise ConnectError("the URL has no host")
     target = (parts.path or "/") + (f"?{parts.query}" if parts.query else "")
-    target = quote(target, safe=_TARGET_SAFE)
-    return Origin(scheme, parts.hostname, port or DEFAULT_PORTS[scheme]), target
+    del parts  # its repr shows the query
+    origin = Origin(scheme, parts_host, port or DEFAULT_PORTS[scheme])
+    return origin, RequestTarget(quote(target, safe=_TARGET_SAFE))
 
 
 def shown_url(request: HttpRequest) -> str:

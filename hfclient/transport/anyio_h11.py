@@ -33,7 +33,7 @@ from hfclient.transport._deadline import Deadline
 from ._connection import H11Connection, Headers
 from ._decoding import ACCEPT_ENCODING, decoder_for
 from ._errors import Phase, translated
-from ._origin import Origin, shown_url, split_url
+from ._origin import Origin, RequestTarget, shown_url, split_url
 from ._pool import ConnectionPool
 from ._proxy import Proxy, ProxyRoutes, ProxySetting, open_tunnel
 
@@ -138,7 +138,7 @@ class AnyioH11Transport(AsyncClosing):
         limits = self._timeout if timeout is None else timeout
         exchange = _Exchange(origin, proxy, shown_url(request), limits, Deadline(limits.total))
         if proxy is not None and origin.scheme == "http":
-            target = f"http://{origin.authority}{target}"  # absolute form, for the proxy to forward
+            target = RequestTarget(f"http://{origin.authority}{target}")  # absolute, for the proxy
         headers = self._headers(request, origin, proxy)
         conn, response = await self._start(exchange, request, target, headers)
         cap = exchange.deadline.cap

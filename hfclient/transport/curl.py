@@ -357,8 +357,8 @@ class CurlTransport(AsyncClosing):
         Leaving early, cancellation or a timeout stops the transfer and closes its
         connection.
         """
-        origin, target = split_url(request.url)
-        headers = _headers(request)
+        origin, _ = split_url(request.url)
+        _check_headers(request)
         shown = shown_url(request)
         session = self._session_for(origin, shown)
         proxy = self._proxies.for_origin(origin)
@@ -375,8 +375,7 @@ class CurlTransport(AsyncClosing):
             head_timeout=head_timeout,
         )
         try:
-            url = f"{origin.scheme}://{origin.authority}{target}"
-            response = await self._start(session, transfer, request, url, headers, proxy, deadline)
+            response = await self._start(session, transfer, request, proxy, deadline)
             if transfer.aborted:  # aclose() ended it before the response came
                 raise ReadError(f"the transport was closed while waiting for {transfer.where}")
             yield ResponseStarted(
@@ -466,26 +465,25 @@ class CurlTransport(AsyncClosing):
         session: _Session,
         transfer: _Transfer,
         request: HttpRequest,
-        url: str,
-        headers: Headers,
         proxy: Proxy | None,
         deadline: Deadline,
     ) -> Response:
         # Wait for a handle, connect, send and wait for the head (curl_cffi: up to the first
         # body bytes). Only the total bounds the handle wait, whose own limit pop_curl sets;
         # the head's limit starts once a handle is taken (pop_curl moves this deadline).
-        proxy_url, proxy_auth = ("", None) if proxy is None else _curl_proxy(proxy)
+        # The URL, headers and proxy password are made in the call itself, bound to no
+        # local of ours: error trackers that capture locals print this frame.
         failure: HfClientError
         token = _CURRENT.set(transfer)
         try:
             with anyio.move_on_after(deadline.cap(None)) as transfer.head_scope:
                 return await session.request(
                     request.method,  # type: ignore[arg-type]  # any method, not only its Literal
-                    url,
-                    headers=headers,
+                    _curl_url(request),
+                    headers=_headers(request),
                     content=request.body,
-                    proxies={"all": proxy_url},
-                    proxy_auth=proxy_auth,
+                    proxies={"all": "" if proxy is None else _curl_proxy_url(proxy)},
+                    proxy_auth=None if proxy is None else _curl_proxy_auth(proxy),
                     timeout=None,  # curl_cffi's own: see the module docstring
                     accept_encoding="",  # every coding curl can decode (the profile names them)
                     quote=False,
@@ -505,16 +503,24 @@ class CurlTransport(AsyncClosing):
         raise failure
 
 
-def _headers(request: HttpRequest) -> Headers:
-    """The request's headers for curl, checked: curl would send CR and LF as they are."""
-    pairs: list[tuple[str, str]] = []
+def _check_headers(request: HttpRequest) -> None:
+    """Refuse a header curl would send wrong: it sends CR and LF as they are."""
     for name, value in request.headers:
         if not _TOKEN.fullmatch(name):
             raise LocalProtocolError("a request header name is not a valid HTTP token")
         if _UNSAFE_VALUE.search(value):
             raise LocalProtocolError(f"the value of request header {name!r} has CR, LF or NUL")
-        if name.lower() not in _FRAMING_HEADERS:
-            pairs.append((name, value))
+
+
+def _curl_url(request: HttpRequest) -> str:
+    """The URL curl is given: origin and the percent-encoded target, no fragment."""
+    origin, target = split_url(request.url)
+    return f"{origin.scheme}://{origin.authority}{target}"
+
+
+def _headers(request: HttpRequest) -> Headers:
+    """The request's headers for curl (checked by :func:`_check_headers` beforehand)."""
+    pairs = [(k, v) for k, v in request.headers if k.lower() not in _FRAMING_HEADERS]
     headers = Headers(pairs, encoding="utf-8")
     if request.header("content-type") is None and (
         request.body or request.method.upper() in _BODY_METHODS
@@ -524,14 +530,19 @@ def _headers(request: HttpRequest) -> Headers:
     return headers
 
 
-def _curl_proxy(proxy: Proxy) -> tuple[str, tuple[str, str] | None]:
-    """The proxy URL and (user, password) for curl, from the Basic credentials it carries."""
-    url = f"http://{proxy.address.address}"
+def _curl_proxy_url(proxy: Proxy) -> str:
+    """The proxy's URL for curl; its credentials go apart, in :func:`_curl_proxy_auth`."""
+    return f"http://{proxy.address.address}"
+
+
+def _curl_proxy_auth(proxy: Proxy) -> tuple[str, str] | None:
+    """The (user, password) for curl, from the Basic credentials the proxy carries."""
     if proxy.authorization is None:
-        return url, None
-    pair = base64.b64decode(proxy.authorization.removeprefix("Basic ")).decode()
-    user, _, password = pair.partition(":")
-    return url, (user, password)
+        return None
+    user, _, password = (
+        base64.b64decode(proxy.authorization.removeprefix("Basic ")).decode().partition(":")
+    )
+    return user, password
 
 
 def _translate(
