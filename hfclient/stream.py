@@ -73,6 +73,10 @@ class StoppingEventStream(EventStream, Generic[H]):
     ``stop(handle)`` stops it. Best effort: bounded by :data:`STOP_TIMEOUT`,
     shielded from the cancellation that may be closing the stream, and never
     raising over the caller's own way out (a failure is logged at DEBUG).
+
+    Only leaving is a stop: a ``break``, a cancellation, closing it. A stream
+    that failed (a read error, a dropped connection) leaves the work running,
+    so the caller can re-attach to it.
     """
 
     def __init__(
@@ -84,10 +88,20 @@ class StoppingEventStream(EventStream, Generic[H]):
         super().__init__(events)
         self._unfinished = unfinished
         self._stop = stop
+        self._failed = False
+
+    async def __anext__(self) -> Event:
+        try:
+            return await super().__anext__()
+        except StopAsyncIteration:
+            raise
+        except Exception:
+            self._failed = True  # not the caller leaving: the work may be re-attached
+            raise
 
     async def aclose(self) -> None:
         """Stop the call: close the response in flight, and stop the run if it had not ended."""
-        running = None if self._closed else self._unfinished()
+        running = None if self._closed or self._failed else self._unfinished()
         try:
             await super().aclose()
         finally:
