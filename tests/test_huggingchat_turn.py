@@ -140,6 +140,9 @@ def test_a_tool_error_is_a_failed_result_named_after_its_call() -> None:
         ("Pre.\n\n", "Post.", True, False, "Pre.\n\nPost."),
         ("Pre. Post.", "Post.", True, False, "Pre. Post."),  # A: already streamed
         ("Pre. Post.  ", "  Post.", True, False, "Pre. Post.  "),  # A, trimmed
+        # JavaScript's \s: U+FEFF is trimmed, U+001C is not (Python's isspace differs).
+        ("Pre. Post.\ufeff", "\ufeffPost.", True, False, "Pre. Post.\ufeff"),
+        ("Pre.\x1c", "\x1cPre. Post.", True, False, "Pre.\x1c\n\n\x1cPre. Post."),
         ("Pre.", "Pre. Post.", True, False, "Pre. Post."),  # B: the final includes it
         ("", "Post.", True, False, "Post."),
         ("one two three", "one two", False, True, "one two"),  # clamped stop point

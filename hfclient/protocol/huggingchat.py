@@ -92,6 +92,8 @@ __all__ = [
     "Era",
     "HuggingChatMachine",
     "HuggingChatStep",
+    "auth_hint",
+    "checked_session",
     "format_prompt",
 ]
 
@@ -114,7 +116,7 @@ _MAX_IDLE_REATTACH: Final = 3
 
 AUTH_HINT: Final = (
     "pass hf_chat= (the hf-chat cookie of a logged-in browser session) or set HF_CHAT_COOKIE; "
-    "since 2025-10 also token= or HF_CHAT_TOKEN_COOKIE (the huggingface.co token cookie of "
+    "since 2025-10-14 also token= or HF_CHAT_TOKEN_COOKIE (the huggingface.co token cookie of "
     "the same session)"
 )
 _SERVICE: Final = "huggingchat"
@@ -147,6 +149,37 @@ def require_token(day: datetime.date | None, token: str | None, *, what: str) ->
     """MissingAuthError before sending, when the era needs the ``token`` cookie and it is absent."""
     if token is None and sends(day, "auth.token"):
         raise MissingAuthError(f"{what} needs the token cookie: {TOKEN_HINT}")
+
+
+def checked_session(
+    hf_chat: str | None, token: str | None, day: datetime.date | None
+) -> tuple[str, str | None]:
+    """The session cookies to send (an empty ``token`` is none), or why they cannot be.
+
+    MissingAuthError without ``hf_chat``, or without ``token`` in an era that
+    couples the session to it; LocalProtocolError for a value no cookie can carry.
+    """
+    if not hf_chat:
+        raise MissingAuthError(f"HuggingChat needs a browser session cookie: {AUTH_HINT}")
+    _check_cookie("hf-chat", hf_chat)
+    token = token or None
+    require_token(day, token, what="HuggingChat")
+    if token is not None:
+        _check_cookie("token", token)
+    return hf_chat, token
+
+
+def auth_hint(token: str | None) -> str:
+    """What a 401 most likely means, by which cookies were sent (neither is ever quoted)."""
+    if token is None:
+        return (
+            "no token cookie was sent, and without it a coupled session is anonymous; " + TOKEN_HINT
+        )
+    return (
+        "both cookies were sent: the hf-chat session has likely expired or logged out, or the "
+        "token cookie is not the one of the same browser session (the server then treats the "
+        "session as anonymous); copy both again from one logged-in browser: " + AUTH_HINT
+    )
 
 
 @attrs.frozen(slots=True, repr=False)
@@ -333,8 +366,7 @@ class HuggingChatMachine(Machine):
     ) -> None:
         super().__init__()
         self._day = era_day(era, ERA_NAMES)
-        token = self._check_session(hf_chat, token)
-        assert hf_chat is not None
+        hf_chat, token = checked_session(hf_chat, token, self._day)
         checked_model(model)
         if resume_elicitation is None:
             messages, images = images_as_files(checked_messages(messages))
@@ -420,8 +452,7 @@ class HuggingChatMachine(Machine):
         self = cls.__new__(cls)
         Machine.__init__(self)
         self._day = era_day(era, ERA_NAMES)
-        self._hf_chat = hf_chat or ""
-        self._token = self._check_session(hf_chat, token)
+        self._hf_chat, self._token = checked_session(hf_chat, token, self._day)
         if conversation.service != _SERVICE or conversation.conversation_id is None:
             raise ArgumentError("re-attaching needs the Conversation of a HuggingChat turn")
         if isinstance(from_seq, bool) or not isinstance(from_seq, int) or from_seq < 0:
@@ -441,16 +472,6 @@ class HuggingChatMachine(Machine):
         self._emit([attrs.evolve(conversation, generation_id=self._generation_id)])
         self._queue_reattach(from_seq)
         return self
-
-    def _check_session(self, hf_chat: str | None, token: str | None) -> str | None:
-        if not hf_chat:
-            raise MissingAuthError(f"HuggingChat needs a browser session cookie: {AUTH_HINT}")
-        _check_cookie("hf-chat", hf_chat)
-        token = token or None  # an empty cookie is no cookie
-        require_token(self._day, token, what="HuggingChat")
-        if token is not None:
-            _check_cookie("token", token)
-        return token
 
     def _checked_tools(self, tools: Sequence[str], web_search: bool) -> list[str] | None:
         if isinstance(tools, str) or not all(isinstance(t, str) and t for t in tools):
@@ -735,15 +756,6 @@ class HuggingChatMachine(Machine):
             )
         return parent
 
-    def _auth_hint(self) -> str:
-        # Which cookie a 401 most likely lacks: the token one when none was sent.
-        if self._token is None:
-            return f"no token cookie was sent; {TOKEN_HINT}"
-        return (
-            f"{AUTH_HINT}; both were sent: they must be the same, still logged-in browser "
-            "session's (a token cookie of another session makes the session anonymous)"
-        )
-
     @staticmethod
     def _remote_error(error: RemoteDataError, body: bytes) -> HfClientError:
         # An error node inside a 200 body (§2.4, §4.5 step 3): the spec's status map says
@@ -757,7 +769,7 @@ class HuggingChatMachine(Machine):
         response = exchange.response
         assert response is not None
         error = error_for_status(
-            exchange.operation, response, body, now=self._now(), hint=self._auth_hint()
+            exchange.operation, response, body, now=self._now(), hint=auth_hint(self._token)
         )
         if self.step is _CREATE and response.status == 400:
             # Unknown or unlisted model: the only field a caller controls here (§2.3).

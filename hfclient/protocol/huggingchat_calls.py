@@ -42,11 +42,11 @@ from hfclient.protocol._machine import Exchange, json_record
 from hfclient.protocol._states import Step, Transitions, transition_table
 from hfclient.protocol._status import error_for_status
 from hfclient.protocol.huggingchat import (
-    AUTH_HINT,
     ERA_NAMES,
     Era,
+    auth_hint,
+    checked_session,
     has_operation,
-    require_token,
     sends,
 )
 from hfclient.protocol.router_catalog import _ResultMachine
@@ -96,23 +96,26 @@ class _Call(_ResultMachine[T]):
     """One HuggingChat request with the session cookies; its statuses as the spec maps them."""
 
     _now: Callable[[], float] = staticmethod(time.time)
+    _token: str | None = None  # which cookies were sent says what a 401 means
 
     def _conversation_id(self, conversation: Conversation) -> str:
         if conversation.service != "huggingchat" or not conversation.conversation_id:
             raise ArgumentError("this needs the Conversation of a HuggingChat turn")
         return conversation.conversation_id
 
+    def _session(self, hf_chat: str, token: str | None, day: datetime.date | None) -> str | None:
+        _, self._token = checked_session(hf_chat, token, day)  # checked as a turn checks them
+        return self._token
+
     def _on_error_status(self, exchange: Exchange, body: bytes) -> None:
         assert exchange.response is not None
         raise error_for_status(
-            exchange.operation, exchange.response, body, now=self._now(), hint=AUTH_HINT
+            exchange.operation,
+            exchange.response,
+            body,
+            now=self._now(),
+            hint=auth_hint(self._token),
         )
-
-
-def _session(hf_chat: str, token: str | None, day: datetime.date | None) -> str | None:
-    token = token or None
-    require_token(day, token, what="HuggingChat")
-    return token
 
 
 class StopGenerationMachine(_Call[None]):
@@ -153,7 +156,7 @@ class StopGenerationMachine(_Call[None]):
         request = build_stop_generating(
             conversation_id=conversation_id,
             hf_chat=hf_chat,
-            token=_session(hf_chat, token, day),
+            token=self._session(hf_chat, token, day),
             body=body,
             base_url=base_url,
             headers=headers,
@@ -209,7 +212,7 @@ class AnswerElicitationMachine(_Call[bool]):
         request = build_answer_elicitation(
             conversation_id=conversation_id,
             hf_chat=hf_chat,
-            token=_session(hf_chat, token, day),
+            token=self._session(hf_chat, token, day),
             body=answer,
             base_url=base_url,
             headers=headers,

@@ -12,8 +12,9 @@ updates the caller already has up to where the first connection broke.
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Callable, Mapping
-from typing import Literal
+from typing import Final, Literal
 
 import attrs
 
@@ -49,6 +50,13 @@ from hfclient.translate.think import ThinkSplitter, strip_think
 __all__ = ["HuggingChatTranslator", "UpdateLog", "merge_final_answer"]
 
 
+# JavaScript's \s (ECMA-262 WhiteSpace and LineTerminator), which chat-ui trims with:
+# not Python's str.isspace (which has \x1c-\x1f and lacks U+FEFF).
+_JS_SPACE: Final = "\t\n\v\f\r \u00a0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000\ufeff"
+_JS_TRAILING_SPACE: Final = re.compile(f"[{_JS_SPACE}]+\\Z")
+_JS_LEADING_SPACE: Final = re.compile(f"^[{_JS_SPACE}]+")
+
+
 def merge_final_answer(existing: str, final: str, *, had_tools: bool, interrupted: bool) -> str:
     """The message content once ``finalAnswer`` came, as chat-ui computes it.
 
@@ -63,8 +71,8 @@ def merge_final_answer(existing: str, final: str, *, had_tools: bool, interrupte
         return existing if existing and not (final and existing.startswith(final)) else final
     if not had_tools or not existing:
         return final
-    tail = existing.rstrip()
-    head = final.lstrip()
+    tail = _JS_TRAILING_SPACE.sub("", existing)
+    head = _JS_LEADING_SPACE.sub("", final)
     if final and (existing.endswith(final) or (head and tail.endswith(head))):
         return existing
     if final and (final.startswith(existing) or (tail and head.startswith(tail))):
