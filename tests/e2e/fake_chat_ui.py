@@ -12,7 +12,8 @@ Routes and answers as chat-ui serves them at c100c162f (2026-08-21):
   ends with ``finalAnswer`` ``interrupted``, its text clamped to the stop point
   (``src/lib/server/stopTruncation.ts``), then ``status finished``;
 - ``POST /conversation/{id}/elicitation`` → ``{"ok": true, "resume": true}`` for a
-  pending parked question, 409 ``Already answered.`` after;
+  pending parked question (``false`` for a live one, whose waiting run goes
+  on past its gate), 409 ``Already answered.`` after;
 - ``GET /conversation/{id}/stream?generationId&fromSeq`` → the log after
   ``fromSeq`` as SSE (``src/routes/conversation/[id]/stream/+server.ts``), then
   ``event: end``; ``Run.closes_at`` makes the first re-attach close plainly
@@ -54,7 +55,8 @@ _SSE = [("Content-Type", "text/event-stream"), ("Cache-Control", "no-cache, no-t
 class Run:
     """One generation: its updates, and where the POST answer stops short.
 
-    ``gate_at``: after that many updates the answer waits until a stop comes.
+    ``gate_at``: after that many updates the answer waits until a stop (then it
+    ends interrupted) or an answer to the live question it asked (then it goes on).
     ``reset_at``: after that many the connection is reset (the run goes on
     server-side: its log has every update). ``closes_at``: the first
     re-attach serves the log up to that seq, then closes without ``end``.
@@ -137,13 +139,18 @@ class FakeChatUi:
         if run.reset_at is not None:
             return _jsonl(lines[: run.reset_at], ending="reset")
         if run.gate_at is not None:
-            streamed = "".join(
-                u["token"] for u in run.updates[: run.gate_at] if u.get("type") == "stream"
-            )
+            at = run.gate_at
+            streamed = "".join(u["token"] for u in run.updates[:at] if u.get("type") == "stream")
             gate = Gate()
             self._gate = gate
-            return _jsonl([*lines[: run.gate_at], gate, lambda: self._interrupted(streamed)])
+            return _jsonl([*lines[:at], gate, lambda: self._after_gate(streamed, lines[at:])])
         return _jsonl(lines)
+
+    def _after_gate(self, streamed: str, rest: Sequence[bytes]) -> bytes:
+        # A stop ends the run; an answer to the question it waits on lets it go on.
+        if self.stops:
+            return self._interrupted(streamed)
+        return b"".join(rest)
 
     def _interrupted(self, content: str) -> bytes:
         # emitInterruptedFinalAnswer: the content clamped to the client's stop point.
@@ -175,7 +182,17 @@ class FakeChatUi:
             if answer["elicitationId"] in self._answered:
                 return _json({"message": "Already answered."}, 409)
             self._answered.add(answer["elicitationId"])
-        return _json({"ok": True, "resume": True})
+            # A question with an expiry blocks a live tool call: the answer unblocks it.
+            # Without one the turn parked: it is resumed by a new send.
+            live = any(
+                u.get("type") == "elicitation" and "expiresAt" in u
+                for run in self._runs.values()
+                for u in run.updates
+            )
+        gate = getattr(self, "_gate", None)
+        if live and gate is not None:
+            gate.open()
+        return _json({"ok": True, "resume": not live})
 
     def _stream(self, request: ReceivedRequest, query: dict[str, str]) -> Response:
         run = self._runs.get(query.get("generationId", ""))

@@ -135,6 +135,37 @@ async def test_an_elicitation_answered_and_its_turn_resumed(
     assert fake.stops == []
 
 
+async def test_a_live_question_answered_while_its_stream_waits(
+    https_server: HttpServer, transport: Transport, snapshot: object
+) -> None:
+    # A 2025-era prompt (with an expiry): the tool call waits, the stream stays open.
+    live = {**runs.ELICITATION_REQUEST, "expiresAt": 1_787_000_000_000}
+    declined = {
+        "type": "elicitation",
+        "subtype": "resolved",
+        "elicitationId": runs.ELICITATION_ID,
+        "action": "decline",
+        "resolution": "user",
+    }
+    updates = [runs.token("Deploying."), live, declined, *runs.RESUMED[1:]]
+    fake = serve(https_server, Run(updates, gate_at=2))
+    chat = client(https_server, transport)
+    events: list[Event] = []
+    async with chat.stream(QUESTION, model=MODEL) as stream:
+        async for event in stream:
+            events.append(event)
+            if isinstance(event, Elicitation):
+                assert not event.parked
+                assert event.expires_at == 1_787_000_000.0  # seconds
+                handle = events[0]
+                assert isinstance(handle, Conversation)
+                assert await chat.answer_elicitation(handle, event.id, action="decline") is False
+    assert shown(events) == snapshot
+    assert fake.answers == [{"elicitationId": runs.ELICITATION_ID, "action": "decline"}]
+    assert events[-1] == Finished("stop", "Deploying.Deployed to me/demo.")  # as streamed
+    assert len(fake.sent) == 1  # nothing to resume: the same stream went on
+
+
 async def test_a_stop_in_the_middle(
     https_server: HttpServer, transport: Transport, snapshot: object
 ) -> None:
