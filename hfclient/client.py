@@ -40,7 +40,6 @@ from hfclient.protocol.huggingchat_calls import (
     McpServerInfo,
     McpServersMachine,
     StopGenerationMachine,
-    utf16_length,
 )
 from hfclient.protocol.router import RouterMachine, resolve_model, split_model
 from hfclient.protocol.router_catalog import (
@@ -490,8 +489,7 @@ class HuggingChat(_Client):
             )
 
         async def stop(conversation: Conversation) -> None:
-            length = utf16_length(machine.content)
-            await self.stop(conversation, seen_content_length=length)
+            await self.stop(conversation, seen_content_length=machine.seen_content_length)
 
         return StoppingEventStream(events, unfinished, stop)
 

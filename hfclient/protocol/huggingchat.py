@@ -51,7 +51,7 @@ from codec._generated.huggingchat import (
 )
 from codec.errors import CodecError, RemoteDataError
 from codec.http import FormPart, json_body
-from codec.huggingchat import extract_message_id
+from codec.huggingchat import extract_last_content, extract_message_id
 from codec.values import UNSET
 from hfclient.decoding import StreamDecoder
 from hfclient.errors import (
@@ -95,6 +95,7 @@ __all__ = [
     "auth_hint",
     "checked_session",
     "format_prompt",
+    "utf16_length",
 ]
 
 Era: TypeAlias = EraSetting
@@ -131,6 +132,11 @@ def _uuid_hex() -> str:
 
 def _uuid4() -> str:
     return str(uuid.uuid4())
+
+
+def utf16_length(text: str) -> int:
+    """``text.length`` in JavaScript: what ``seenContentLength`` counts."""
+    return len(text.encode("utf-16-le")) // 2
 
 
 def sends(day: datetime.date | None, field: str) -> bool:
@@ -391,6 +397,7 @@ class HuggingChatMachine(Machine):
         self._new_id = new_id
         self._now = now
         self._resume_elicitation = resume_elicitation
+        self._initial_length = 0
         self._generation_id = self._checked_generation(generation_id, new_uuid)
         self._reattach = self._checked_reattach(reattach)
         self._translator = HuggingChatTranslator(file_url=self._file_url)
@@ -469,6 +476,8 @@ class HuggingChatMachine(Machine):
         self._translator.switch_stream(replay=False)
         self._from_seq = from_seq
         self._idle_reattaches = 0
+        self._resume_elicitation = None
+        self._initial_length = 0
         self._emit([attrs.evolve(conversation, generation_id=self._generation_id)])
         self._queue_reattach(from_seq)
         return self
@@ -532,6 +541,16 @@ class HuggingChatMachine(Machine):
     def content(self) -> str:
         """The message text streamed so far, ``<think>`` sections included (what chat-ui stores)."""
         return self._translator.content
+
+    @property
+    def seen_content_length(self) -> int:
+        """The stop point of what was streamed: the message's length in UTF-16 units.
+
+        What chat-ui's web client sends as ``seenContentLength``: the message
+        content (``<think>`` sections included, and for a resumed turn the
+        text the parked message already had) as JavaScript counts it.
+        """
+        return self._initial_length + utf16_length(self._translator.content)
 
     @property
     def answered(self) -> bool:
@@ -738,6 +757,14 @@ class HuggingChatMachine(Machine):
         self._send_parent_query()
 
     def _parent_id(self, body: bytes) -> str:
+        parent = self._checked_parent(body)
+        if self._resume_elicitation is not None:
+            # The parked message is continued in place: what it already says counts
+            # towards a stop point (seenContentLength is the whole message's).
+            self._initial_length = utf16_length(extract_last_content(body))
+        return parent
+
+    def _checked_parent(self, body: bytes) -> str:
         if _is_html(body):
             raise MissingAuthError(
                 f"the conversation came back as {server_message(body)}: {AUTH_HINT}",

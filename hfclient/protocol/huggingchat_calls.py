@@ -48,6 +48,7 @@ from hfclient.protocol.huggingchat import (
     checked_session,
     has_operation,
     sends,
+    utf16_length,
 )
 from hfclient.protocol.router_catalog import _ResultMachine
 
@@ -63,11 +64,6 @@ __all__ = [
 ElicitationAction = Literal["accept", "decline", "cancel"]
 _ACTIONS: Final = ("accept", "decline", "cancel")
 T = TypeVar("T")
-
-
-def utf16_length(text: str) -> int:
-    """``text.length`` in JavaScript: what ``seenContentLength`` counts."""
-    return len(text.encode("utf-16-le")) // 2
 
 
 @attrs.frozen(slots=True)

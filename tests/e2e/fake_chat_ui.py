@@ -74,6 +74,7 @@ class FakeChatUi:
     """The routes above over scripted runs; what each request carried is kept to assert on."""
 
     scripted: deque[Run]
+    continued: bool = False  # the conversation already had a turn before the test's
     seen: list[ReceivedRequest] = field(default_factory=list)
     sent: list[dict[str, object]] = field(default_factory=list)
     stops: list[object] = field(default_factory=list)
@@ -83,9 +84,9 @@ class FakeChatUi:
     _lock: threading.Lock = field(default_factory=threading.Lock)
 
     @classmethod
-    def serving(cls, *scripted: Run) -> FakeChatUi:
+    def serving(cls, *scripted: Run, continued: bool = False) -> FakeChatUi:
         """A fake whose sends take ``scripted`` in order."""
-        return cls(deque(scripted))
+        return cls(deque(scripted), continued)
 
     def __call__(self, request: ReceivedRequest) -> Response:
         with self._lock:
@@ -125,7 +126,7 @@ class FakeChatUi:
         return _json({"conversationId": CONVERSATION_ID})
 
     def _conversation(self, request: ReceivedRequest, query: dict[str, str]) -> Response:
-        body = AFTER if self.sent else NEW
+        body = AFTER if self.sent or self.continued else NEW
         return Response(headers=[("Content-Type", "application/json")], body=[body])
 
     def _send(self, request: ReceivedRequest, query: dict[str, str]) -> Response:

@@ -11,6 +11,7 @@ import json
 
 import pytest
 
+from codec.huggingchat import extract_last_content
 from hfclient.client import HuggingChat
 from hfclient.completion import Completion
 from hfclient.errors import MissingAuthError, ReadError, RemoteProtocolError
@@ -24,8 +25,9 @@ from hfclient.events import (
     ToolCall,
 )
 from hfclient.exchange import Transport
+from hfclient.protocol.huggingchat import utf16_length
 from tests import huggingchat_runs as runs
-from tests.e2e.fake_chat_ui import CONVERSATION_ID, FakeChatUi, Run
+from tests.e2e.fake_chat_ui import AFTER, CONVERSATION_ID, FakeChatUi, Run
 from tests.e2e.fakes import drain
 from tests.transport.servers import HttpServer
 
@@ -47,8 +49,8 @@ def client(server: HttpServer, transport: Transport, **options: object) -> Huggi
     )
 
 
-def serve(server: HttpServer, *scripted: Run) -> FakeChatUi:
-    fake = FakeChatUi.serving(*scripted)
+def serve(server: HttpServer, *scripted: Run, continued: bool = False) -> FakeChatUi:
+    fake = FakeChatUi.serving(*scripted, continued=continued)
     server.handler = fake
     return fake
 
@@ -208,6 +210,26 @@ async def test_leaving_early_with_stop_on_close_off_leaves_it_running(
             if event == TextDelta("word3 "):
                 break
     assert fake.stops == []
+
+
+async def test_stopping_a_resumed_turn_counts_the_parked_text(
+    https_server: HttpServer, transport: Transport
+) -> None:
+    # The resumed turn continues the parked message in place: chat-ui clamps the
+    # whole message to the stop point, so the text it already had counts.
+    fake = serve(https_server, Run(runs.RESUMED, gate_at=3), continued=True)
+    chat = client(https_server, transport)
+    handle = Conversation("huggingchat", conversation_id=CONVERSATION_ID, model=MODEL)
+    async with chat.resume_elicitation(handle, runs.ELICITATION_ID) as stream:
+        async for event in stream:
+            if isinstance(event, TextDelta):
+                break
+    parked = extract_last_content(AFTER)
+    assert parked  # the example's last message has text
+    assert fake.sent[0]["id"] == LAST_ID
+    (point,) = fake.stops
+    assert isinstance(point, dict)
+    assert point["seenContentLength"] == utf16_length(parked + "Deployed to me/demo.")
 
 
 def unbroken() -> list[Event]:
