@@ -397,12 +397,16 @@ class HuggingChat(_Client):
         )
         return self._run_turn(machine)
 
-    async def stop(self, conversation: Conversation, *, seen_content_length: int = 0) -> None:
+    async def stop(
+        self, conversation: Conversation, *, seen_content_length: int | None = None
+    ) -> None:
         """Stop the running generation of ``conversation`` (``POST .../stop-generating``).
 
-        The run ends with an interrupted final answer, its text clamped to
-        ``seen_content_length`` (UTF-16 units of what was shown, ``<think>``
-        sections included) when the handle carries its ``generation_id``.
+        The run ends with an interrupted final answer. With
+        ``seen_content_length`` (UTF-16 units of the message that was shown,
+        ``<think>`` sections included) and a handle that carries its
+        ``generation_id``, the stored answer is clamped to it; without, it
+        keeps what was generated until the server saw the stop.
         """
         hf_chat, token = self._cookies()
         machine = StopGenerationMachine(

@@ -320,9 +320,20 @@ def test_stop_sends_the_stop_point() -> None:
     assert request.url == f"{hc.BASE}/conversation/{hc.CONVERSATION_ID}/stop-generating"
     assert json.loads(request.body) == {"generationId": runs.GENERATION_ID, "seenContentLength": 12}
     assert request.header("Origin") == "https://huggingface.co"
+    # Without a stop point the body is empty: a 0 would clamp the answer to nothing.
+    plain = StopGenerationMachine(hf_chat=hc.HF_CHAT, token=hc.TOKEN, conversation=HANDLE)
+    assert json.loads(drive(plain, [Scripted(200, (), [])]).requests[0].body) == {}
+    with pytest.raises(ArgumentError, match="whole number"):
+        StopGenerationMachine(
+            hf_chat=hc.HF_CHAT, token=hc.TOKEN, conversation=HANDLE, seen_content_length=-1
+        )
     # Before 2026-06-11 there is no stop point: an empty body, as old clients sent.
     old = StopGenerationMachine(
-        hf_chat=hc.HF_CHAT, token=hc.TOKEN, conversation=HANDLE, era="2026-01-01"
+        hf_chat=hc.HF_CHAT,
+        token=hc.TOKEN,
+        conversation=HANDLE,
+        seen_content_length=12,
+        era="2026-01-01",
     )
     assert json.loads(drive(old, [Scripted(200, (), [])]).requests[0].body) == {}
 

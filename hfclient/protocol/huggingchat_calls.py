@@ -120,6 +120,8 @@ class StopGenerationMachine(_Call[None]):
     ``seen_content_length`` is how much of the message the caller showed
     (UTF-16 units, ``<think>`` sections included): the server clamps the
     stored answer back to it, so the message stays as the user last saw it.
+    None (the default) sends no stop point: the answer keeps what was
+    generated until the server saw the stop (a 0 would clamp it to nothing).
     """
 
     TRANSITIONS: ClassVar[Transitions] = _one(CallStep.STOP_GENERATING)
@@ -131,7 +133,7 @@ class StopGenerationMachine(_Call[None]):
         hf_chat: str,
         conversation: Conversation,
         token: str | None = None,
-        seen_content_length: int = 0,
+        seen_content_length: int | None = None,
         era: Era = None,
         base_url: str = BASE_URL,
         headers: Iterable[tuple[str, str]] = (),
@@ -139,12 +141,18 @@ class StopGenerationMachine(_Call[None]):
         super().__init__()
         day = era_day(era, ERA_NAMES)
         conversation_id = self._conversation_id(conversation)
-        if isinstance(seen_content_length, bool) or not isinstance(seen_content_length, int):
-            raise ArgumentError("seen_content_length is a whole number of UTF-16 units")
-        if seen_content_length < 0:
-            raise ArgumentError("seen_content_length is 0 or more")
+        if seen_content_length is not None and (
+            isinstance(seen_content_length, bool)
+            or not isinstance(seen_content_length, int)
+            or seen_content_length < 0
+        ):
+            raise ArgumentError("seen_content_length is a whole number of UTF-16 units, or None")
         body: Mapping[str, Any] = {}
-        if conversation.generation_id and sends(day, "SendMessage.generationId"):
+        if (
+            seen_content_length is not None
+            and conversation.generation_id
+            and sends(day, "SendMessage.generationId")
+        ):
             # The stop point came with the send's generationId (2026-06-11).
             body = StopPoint(
                 generation_id=conversation.generation_id, seen_content_length=seen_content_length
