@@ -432,3 +432,15 @@ def test_reattach_and_resume_need_their_era() -> None:
         HuggingChatMachine.reattaching(
             hf_chat=hc.HF_CHAT, token=hc.TOKEN, conversation=HANDLE, from_seq=-1
         )
+
+
+def test_the_new_events_and_the_run_handle_survive_a_restart() -> None:
+    from hfclient.serialization import from_json, to_json
+
+    events = decoded(runs.post_lines([*runs.TWO_ROUNDS[:12], runs.ELICITATION_REQUEST]))
+    kept = [e for e in events if isinstance(e, ToolCall | ToolProgress | Elicitation)]
+    assert len(kept) == 3
+    for event in kept:
+        assert from_json(Event, to_json(event)) == event  # type: ignore[arg-type]
+    handle = from_json(Conversation, to_json(HANDLE))
+    assert handle.generation_id == runs.GENERATION_ID  # to stop or re-attach after a restart

@@ -24,6 +24,11 @@ from hfclient.protocol._machine import (
 from hfclient.protocol._states import Input, State, Step, transition_table
 from hfclient.protocol.hailuo import HailuoMachine, HailuoStep
 from hfclient.protocol.huggingchat import HuggingChatMachine, HuggingChatStep
+from hfclient.protocol.huggingchat_calls import (
+    AnswerElicitationMachine,
+    McpServersMachine,
+    StopGenerationMachine,
+)
 from hfclient.protocol.router import RouterMachine, RouterStep
 from hfclient.protocol.router_catalog import (
     CatalogStep,
@@ -35,6 +40,7 @@ __all__ = [
     "NEED_DATA",
     "NEXT_REQUEST",
     "NO_MORE_EVENTS",
+    "AnswerElicitationMachine",
     "CatalogStep",
     "Exchange",
     "HailuoMachine",
@@ -44,11 +50,13 @@ __all__ = [
     "Input",
     "Machine",
     "MachineEvent",
+    "McpServersMachine",
     "ProviderMappingMachine",
     "RouterCatalogMachine",
     "RouterMachine",
     "RouterStep",
     "State",
     "Step",
+    "StopGenerationMachine",
     "transition_table",
 ]
