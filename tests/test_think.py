@@ -64,6 +64,12 @@ def test_rounds_survive_any_cut(rounds: list[tuple[str, str]], points: list[int]
     )
 
 
+def test_whitespace_between_sections_is_answer() -> None:
+    # Only whitespace before the first section goes (hypothesis found this one).
+    assert split(["<think></think>\r<think></think>\r"]) == ("", "\r\r")
+    assert split([" \n<think>r</think>", "a"]) == ("r", "a")
+
+
 def test_unclosed_think_is_reasoning_at_the_end() -> None:
     assert split(["<think>still", " thinking</th"]) == ("still thinking</th", "")
 
