@@ -444,3 +444,27 @@ def test_the_new_events_and_the_run_handle_survive_a_restart() -> None:
         assert from_json(Event, to_json(event)) == event  # type: ignore[arg-type]
     handle = from_json(Conversation, to_json(HANDLE))
     assert handle.generation_id == runs.GENERATION_ID  # to stop or re-attach after a restart
+
+
+def test_era_errors_name_the_days_the_spec_gives() -> None:
+    with pytest.raises(
+        ArgumentError, match="answering an elicitation exists on HuggingChat from 2026-08-21 on"
+    ):
+        AnswerElicitationMachine(
+            hf_chat=hc.HF_CHAT,
+            token=hc.TOKEN,
+            conversation=HANDLE,
+            elicitation_id=runs.ELICITATION_ID,
+            era="2026-08-20",
+        )
+    with pytest.raises(
+        ArgumentError, match=r"resuming an elicitation exists .* from 2026-08-21 on"
+    ):
+        hc.machine(
+            messages=(),
+            conversation=hc.handle(),
+            resume_elicitation=runs.ELICITATION_ID,
+            era="2026-08-20",
+        )
+    with pytest.raises(ArgumentError, match="no web search from 2025-09-24 to 2025-11-12"):
+        hc.machine(web_search=True, era="2025-10-20")

@@ -95,6 +95,9 @@ __all__ = [
     "auth_hint",
     "checked_session",
     "format_prompt",
+    "mcp_since",
+    "require_field",
+    "require_operation",
     "utf16_length",
 ]
 
@@ -107,8 +110,10 @@ ERA_NAMES: Final[dict[str, datetime.date]] = {
     "legacy": datetime.date.fromisoformat(OPERATIONS["get_conversation_data"].until or "2025-06-05")
     - datetime.timedelta(days=1),
 }
+# The day production coupled the session to the `token` cookie (the spec's auth era).
+_TOKEN_SINCE: Final = ERAS["auth.token"][0]
 TOKEN_HINT: Final = (
-    "since 2025-10-14 HuggingChat ties the session to the huggingface.co `token` cookie: "
+    f"since {_TOKEN_SINCE} HuggingChat ties the session to the huggingface.co `token` cookie: "
     "pass token= or set HF_CHAT_TOKEN_COOKIE (the token cookie of the same browser session "
     "as hf-chat)"
 )
@@ -117,8 +122,8 @@ _MAX_IDLE_REATTACH: Final = 3
 
 AUTH_HINT: Final = (
     "pass hf_chat= (the hf-chat cookie of a logged-in browser session) or set HF_CHAT_COOKIE; "
-    "since 2025-10-14 also token= or HF_CHAT_TOKEN_COOKIE (the huggingface.co token cookie of "
-    "the same session)"
+    f"since {_TOKEN_SINCE} also token= or HF_CHAT_TOKEN_COOKIE (the huggingface.co token "
+    "cookie of the same session)"
 )
 _SERVICE: Final = "huggingchat"
 # Characters that would end a cookie value or the header line it sits in.
@@ -149,6 +154,33 @@ def has_operation(day: datetime.date | None, name: str) -> bool:
     """Whether the operation ``name`` of the spec exists in the era."""
     operation = OPERATIONS[name]
     return in_era(day, operation.since, operation.until)
+
+
+def _lifetime(since: str | None, until: str | None) -> str:
+    if since and until:
+        return f"from {since} until {until}"
+    return f"from {since} on" if since else f"until {until}"
+
+
+def mcp_since() -> str | None:
+    """The first day sends could pick MCP servers (the spec's selectedMcpServerNames)."""
+    return ERAS["SendMessage.selectedMcpServerNames"][0]
+
+
+def require_field(day: datetime.date | None, field: str, what: str) -> None:
+    """ArgumentError naming the days ``field`` exists, when ``day`` is not one of them."""
+    if not sends(day, field):
+        since, until = ERAS.get(field, (None, None))
+        raise ArgumentError(f"{what} exists on HuggingChat {_lifetime(since, until)}")
+
+
+def require_operation(day: datetime.date | None, name: str, what: str) -> None:
+    """ArgumentError naming the days the operation ``name`` exists, when ``day`` is not one."""
+    if not has_operation(day, name):
+        operation = OPERATIONS[name]
+        raise ArgumentError(
+            f"{what} exists on HuggingChat {_lifetime(operation.since, operation.until)}"
+        )
 
 
 def require_token(day: datetime.date | None, token: str | None, *, what: str) -> None:
@@ -415,8 +447,7 @@ class HuggingChatMachine(Machine):
                     "resume_elicitation continues a parked turn: pass its conversation "
                     "(the Conversation of that turn, same model)"
                 )
-            if not sends(self._day, "SendMessage.resumeElicitationId"):
-                raise ArgumentError("elicitations exist on HuggingChat from 2026-08-21 on")
+            require_field(self._day, "SendMessage.resumeElicitationId", "resuming an elicitation")
             self._inputs = ""
         elif continuing:
             self._inputs = trailing_user_text(messages)
@@ -487,13 +518,10 @@ class HuggingChatMachine(Machine):
             raise ArgumentError("tools is a list of MCP server names")
         if not sends(self._day, "SendMessage.selectedMcpServerNames"):
             if tools:
-                raise ArgumentError(
-                    "tools= picks MCP servers, which HuggingChat has from 2025-11-12"
-                )
+                require_field(self._day, "SendMessage.selectedMcpServerNames", "tools= (MCP)")
             if web_search and not sends(self._day, "SendMessage.web_search"):
-                raise ArgumentError(
-                    "HuggingChat had no web search from 2025-09-24 to 2025-11-12 (MCP)"
-                )
+                gone, back = ERAS["SendMessage.web_search"][1], mcp_since()
+                raise ArgumentError(f"HuggingChat had no web search from {gone} to {back} (MCP)")
             return None
         names = list(dict.fromkeys(tools))
         if web_search and WEB_SEARCH_MCP_SERVER not in names:
@@ -513,8 +541,8 @@ class HuggingChatMachine(Machine):
         return chosen
 
     def _checked_reattach(self, reattach: bool) -> bool:
-        if reattach and not has_operation(self._day, "stream_generation"):
-            raise ArgumentError("re-attaching to a run exists on HuggingChat from 2026-07-24 on")
+        if reattach:
+            require_operation(self._day, "stream_generation", "re-attaching to a run")
         return reattach
 
     @property
