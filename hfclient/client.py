@@ -447,9 +447,20 @@ class HuggingChat(_Client):
         return (await self._fetch(machine)).result
 
     def resume_elicitation(
-        self, conversation: Conversation, elicitation_id: str, *, reattach: bool = False
+        self,
+        conversation: Conversation,
+        elicitation_id: str,
+        *,
+        tools: Sequence[str] = (),
+        web_search: bool = False,
+        reattach: bool = False,
     ) -> EventStream:
-        """Continue the turn that parked on the answered elicitation ``elicitation_id``."""
+        """Continue the turn that parked on the answered elicitation ``elicitation_id``.
+
+        The parked tool call runs again with the answer, then the model
+        answers in the same message; ``tools`` and ``web_search`` are what that
+        round may use (as in :meth:`stream`: pass the parked turn's).
+        """
         if conversation.model is None:
             raise ArgumentError("resume_elicitation needs the Conversation of the parked turn")
         hf_chat, token = self._cookies()
@@ -460,6 +471,8 @@ class HuggingChat(_Client):
             messages=(),
             conversation=conversation,
             resume_elicitation=elicitation_id,
+            tools=tools,
+            web_search=web_search,
             era=self._era,
             reattach=reattach,
             base_url=self._base_url,

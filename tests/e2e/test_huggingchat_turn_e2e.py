@@ -106,7 +106,7 @@ async def test_an_elicitation_answered_and_its_turn_resumed(
 ) -> None:
     fake = serve(https_server, Run(runs.PARKED), Run(runs.RESUMED))
     chat = client(https_server, transport)
-    async with chat.stream(QUESTION, model=MODEL) as stream:
+    async with chat.stream(QUESTION, model=MODEL, tools=["Hugging Face"]) as stream:
         parked, error = await drain(stream)
     assert error is None
     assert parked[-1] == Finished("elicitation", "I will deploy it.")
@@ -120,7 +120,7 @@ async def test_an_elicitation_answered_and_its_turn_resumed(
     assert fake.answers == [
         {"elicitationId": runs.ELICITATION_ID, "action": "accept", "content": {"space": "me/demo"}}
     ]
-    async with chat.resume_elicitation(handle, asked.id) as stream:
+    async with chat.resume_elicitation(handle, asked.id, tools=["Hugging Face"]) as stream:
         resumed, error = await drain(stream)
     assert error is None
     assert resumed[-1] == Finished("stop", "Deployed to me/demo.")
@@ -130,6 +130,7 @@ async def test_an_elicitation_answered_and_its_turn_resumed(
     assert "resumeElicitationId" not in first
     assert second["resumeElicitationId"] == runs.ELICITATION_ID
     assert second["id"] == LAST_ID  # the parked assistant message, continued in place
+    assert second["selectedMcpServerNames"] == first["selectedMcpServerNames"] == ["Hugging Face"]
     assert "inputs" not in second
     # Answered once: a second answer is the server's 409.
     with pytest.raises(Exception, match="Already answered"):
