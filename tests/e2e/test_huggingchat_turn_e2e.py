@@ -7,8 +7,11 @@ re-attached with ``fromSeq``; each stream's unified events are snapshotted.
 
 from __future__ import annotations
 
+import functools
 import json
 
+import anyio
+import anyio.to_thread
 import pytest
 
 from codec.huggingchat import extract_last_content
@@ -199,6 +202,20 @@ async def test_leaving_a_stream_early_stops_the_generation(
                 break
     (point,) = fake.stops
     assert point == {"generationId": fake.sent[0]["generationId"], "seenContentLength": 24}
+
+
+async def test_cancelling_complete_stops_the_generation(
+    https_server: HttpServer, transport: Transport
+) -> None:
+    fake = serve(https_server, Run(runs.long_answer(8), gate_at=5))
+    chat = client(https_server, transport)
+    async with anyio.create_task_group() as tasks:
+        tasks.start_soon(functools.partial(chat.complete, QUESTION, model=MODEL))
+        await anyio.to_thread.run_sync(fake.sending.wait)  # the run started server-side
+        tasks.cancel_scope.cancel()
+    (point,) = fake.stops
+    assert isinstance(point, dict)
+    assert point["generationId"] == fake.sent[0]["generationId"]
 
 
 async def test_leaving_early_with_stop_on_close_off_leaves_it_running(
