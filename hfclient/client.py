@@ -377,12 +377,15 @@ class HuggingChat(_Client):
         *,
         generation_id: str | None = None,
         from_seq: int = 0,
+        seen: Sequence[Event] = (),
     ) -> EventStream:
         """Re-attach to a run of ``conversation`` (2026-07-24 on) and stream the rest of it.
 
         ``generation_id`` picks the run (default the conversation's, else its
         newest); the updates after ``from_seq`` come (0: the run from its
-        start), then the live ones until the run ends.
+        start), then the live ones until the run ends. After a stream of the
+        run broke, pass the events it gave as ``seen``: the rest of the answer
+        comes with nothing repeated or lost.
         """
         hf_chat, token = self._cookies()
         machine = HuggingChatMachine.reattaching(
@@ -391,6 +394,7 @@ class HuggingChat(_Client):
             conversation=conversation,
             generation_id=generation_id,
             from_seq=from_seq,
+            seen=seen,
             era=self._era,
             base_url=self._base_url,
             read_timeout=self._read_timeout(),

@@ -65,7 +65,7 @@ from hfclient.errors import (
     RemoteProtocolError,
     TransportError,
 )
-from hfclient.events import Conversation
+from hfclient.events import Conversation, Event
 from hfclient.protocol._eras import EraSetting, era_day, in_era
 from hfclient.protocol._machine import Exchange, Machine
 from hfclient.protocol._messages import checked_messages, checked_model
@@ -84,6 +84,7 @@ from hfclient.protocol._status import (
     server_message,
 )
 from hfclient.translate.huggingchat import HuggingChatTranslator
+from hfclient.translate.seen import SeenPrefix
 
 __all__ = [
     "AUTH_HINT",
@@ -373,6 +374,8 @@ class HuggingChatMachine(Machine):
     ``headers`` are added to every request (e.g. a browser User-Agent).
     """
 
+    _seen: SeenPrefix | None = None  # what an explicit re-attach skips
+
     TRANSITIONS: ClassVar[Transitions] = transition_table(
         starts=[_CREATE, _GET, _REATTACH],  # a new conversation, continuing one, re-attaching
         follows={_CREATE: [_GET, _SEND], _GET: [_SEND], _SEND: [_REATTACH], _REATTACH: [_REATTACH]},
@@ -480,12 +483,16 @@ class HuggingChatMachine(Machine):
         base_url: str = BASE_URL,
         headers: Iterable[tuple[str, str]] = (),
         read_timeout: float | None = 30.0,
+        seen: Iterable[Event] = (),
     ) -> HuggingChatMachine:
         """Re-attach to a run of ``conversation`` (2026-07-24 on): its updates after ``from_seq``.
 
         ``generation_id`` picks the run (default: the conversation's, else its
         newest); ``from_seq`` 0 gives the run from its start. The answer goes
         on through plain closes of the stream until the run's ``end``.
+        ``seen`` are the events a broken stream of the run already gave: the
+        run is replayed from its start and they are not given again, so the
+        caller gets the rest of the answer with nothing repeated or lost.
         """
         self = cls.__new__(cls)
         Machine.__init__(self)
@@ -495,6 +502,9 @@ class HuggingChatMachine(Machine):
             raise ArgumentError("re-attaching needs the Conversation of a HuggingChat turn")
         if isinstance(from_seq, bool) or not isinstance(from_seq, int) or from_seq < 0:
             raise ArgumentError(f"from_seq is a whole number, 0 or more, not {from_seq!r}")
+        seen = tuple(seen)
+        if seen and from_seq:
+            raise ArgumentError("seen= goes with a replay from the start (from_seq=0)")
         self._model = conversation.model or ""
         self._base_url = base_url
         self._headers = tuple(headers)
@@ -509,9 +519,16 @@ class HuggingChatMachine(Machine):
         self._idle_reattaches = 0
         self._resume_elicitation = None
         self._initial_length = 0
+        # The handle is always given: it is no part of the run the filter compares.
         self._emit([attrs.evolve(conversation, generation_id=self._generation_id)])
+        self._seen = SeenPrefix(seen) if seen else None
         self._queue_reattach(from_seq)
         return self
+
+    def _emit(self, events: list[Event]) -> None:
+        if self._seen is not None:
+            events = [new for e in events if (new := self._seen.take(e)) is not None]
+        super()._emit(events)
 
     def _checked_tools(self, tools: Sequence[str], web_search: bool) -> list[str] | None:
         if isinstance(tools, str) or not all(isinstance(t, str) and t for t in tools):

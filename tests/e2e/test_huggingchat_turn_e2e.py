@@ -286,10 +286,11 @@ async def test_a_dropped_connection_reattached_with_from_seq(
     assert fake.stops == []
 
 
+@pytest.mark.parametrize("cut", [2, 10, 17])
 async def test_without_reattach_a_dropped_connection_fails_and_leaves_the_run(
-    https_server: HttpServer, transport: Transport
+    https_server: HttpServer, transport: Transport, cut: int
 ) -> None:
-    fake = serve(https_server, Run(runs.TWO_ROUNDS, reset_at=10))
+    fake = serve(https_server, Run(runs.TWO_ROUNDS, reset_at=cut))
     chat = client(https_server, transport)
     async with chat.stream(QUESTION, model=MODEL) as stream:
         events, error = await drain(stream)
@@ -301,6 +302,17 @@ async def test_without_reattach_a_dropped_connection_fails_and_leaves_the_run(
     answer: Completion = await chat._collect(chat.resume(handle))
     assert answer.text == runs.TWO_ROUNDS_TEXT
     assert fake.paths()[-1].endswith(f"generationId={fake.sent[0]['generationId']}&fromSeq=0")
+    # With what the broken stream gave as `seen`: only the rest, nothing twice.
+    async with chat.resume(handle, seen=events) as stream:
+        rest, error = await drain(stream)
+    assert error is None
+    assert rest[0] == handle
+    whole = unbroken()
+    together = events[1:] + rest[1:]
+    assert text_of(together) == text_of(whole)
+    assert reasoning_of(together) == reasoning_of(whole)
+    others = [e for e in together if not isinstance(e, TextDelta | ReasoningDelta)]
+    assert others == [e for e in whole if not isinstance(e, TextDelta | ReasoningDelta)]
 
 
 async def test_a_missing_token_cookie_is_named_before_anything_is_sent(
