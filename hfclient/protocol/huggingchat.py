@@ -374,7 +374,8 @@ class HuggingChatMachine(Machine):
     ``headers`` are added to every request (e.g. a browser User-Agent).
     """
 
-    _seen: SeenPrefix | None = None  # what an explicit re-attach skips
+    _seen: SeenPrefix | None = None  # what a replay of the run skips
+    _reattach = False
 
     TRANSITIONS: ClassVar[Transitions] = transition_table(
         starts=[_CREATE, _GET, _REATTACH],  # a new conversation, continuing one, re-attaching
@@ -406,6 +407,7 @@ class HuggingChatMachine(Machine):
         now: Callable[[], float] = time.time,
     ) -> None:
         super().__init__()
+        self._given: list[Event] = []
         self._day = era_day(era, ERA_NAMES)
         hf_chat, token = checked_session(hf_chat, token, self._day)
         checked_model(model)
@@ -496,6 +498,7 @@ class HuggingChatMachine(Machine):
         """
         self = cls.__new__(cls)
         Machine.__init__(self)
+        self._given = []
         self._day = era_day(era, ERA_NAMES)
         self._hf_chat, self._token = checked_session(hf_chat, token, self._day)
         if conversation.service != _SERVICE or conversation.conversation_id is None:
@@ -513,8 +516,9 @@ class HuggingChatMachine(Machine):
         self._conversation_id = conversation.conversation_id
         self._generation_id = generation_id or conversation.generation_id
         self._reattach = self._checked_reattach(True)
-        self._translator = HuggingChatTranslator(file_url=self._file_url)
-        self._translator.switch_stream(replay=False)
+        self._translator = HuggingChatTranslator(
+            file_url=self._file_url, stream="generation_updates"
+        )
         self._from_seq = from_seq
         self._idle_reattaches = 0
         self._resume_elicitation = None
@@ -528,6 +532,8 @@ class HuggingChatMachine(Machine):
     def _emit(self, events: list[Event]) -> None:
         if self._seen is not None:
             events = [new for e in events if (new := self._seen.take(e)) is not None]
+        if self._reattach:
+            self._given += events  # what a replay of the run must not give again
         super()._emit(events)
 
     def _checked_tools(self, tools: Sequence[str], web_search: bool) -> list[str] | None:
@@ -715,14 +721,19 @@ class HuggingChatMachine(Machine):
         if not self._can_reattach():
             return False
         if self.step is _SEND:
-            # The POST stream has no sequence numbers: replay the run, skip what was seen.
-            self._translator.switch_stream(replay=True)
+            # The POST stream has no sequence numbers, and the server's log joins its
+            # tokens otherwise: replay the run through a new translator and skip the
+            # events already given (compared by text, however they are cut).
+            self._translator = HuggingChatTranslator(
+                file_url=self._file_url, stream="generation_updates"
+            )
+            self._seen = SeenPrefix(self._given)
             self._from_seq = 0
         else:
             seen = self._translator.updates_seen
             self._idle_reattaches = 0 if seen else self._idle_reattaches + 1
             self._from_seq += seen
-            self._translator.switch_stream(replay=False)
+            self._translator.switch_stream()
         self._queue_reattach(self._from_seq)
         return True
 
