@@ -29,6 +29,7 @@ from hfclient.events import (
 )
 from hfclient.exchange import Transport
 from hfclient.protocol.huggingchat import utf16_length
+from hfclient.sync import SyncHuggingChat
 from tests import huggingchat_runs as runs
 from tests.e2e.fake_chat_ui import AFTER, CONVERSATION_ID, FakeChatUi, Run
 from tests.e2e.fakes import drain
@@ -336,3 +337,26 @@ async def test_a_missing_token_cookie_is_named_before_anything_is_sent(
         await old.complete(QUESTION, model=MODEL)
     assert "e2e-secret" not in str(info.value)
     assert json.dumps(fake.paths()).count("POST /chat/conversation") == 1
+
+
+def test_the_sync_client_stops_answers_and_lists(https_server: HttpServer, ca_pem: str) -> None:
+    fake = serve(https_server, Run(runs.PARKED), Run(runs.long_answer(8), gate_at=5))
+    with SyncHuggingChat(
+        hf_chat="hfchat-e2e-secret",
+        token="token-e2e-secret",
+        base_url=f"{https_server.url}/chat",
+        proxy=None,
+        verify=ca_pem,
+    ) as chat:
+        assert [s.name for s in chat.mcp_servers()] == ["Web Search (Exa)", "Hugging Face"]
+        parked = chat.complete(QUESTION, model=MODEL)
+        assert parked.finish_reason == "elicitation"
+        assert parked.conversation is not None
+        assert chat.answer_elicitation(parked.conversation, runs.ELICITATION_ID) is True
+        with chat.stream(QUESTION, model=MODEL, conversation=parked.conversation) as events:
+            for event in events:
+                if event == TextDelta("word3 "):
+                    break  # leaving early: the run is stopped
+    (point,) = fake.stops
+    assert isinstance(point, dict)
+    assert point["generationId"] == fake.sent[1]["generationId"]
