@@ -352,7 +352,9 @@ def test_the_sync_client_stops_answers_and_lists(https_server: HttpServer, ca_pe
         parked = chat.complete(QUESTION, model=MODEL)
         assert parked.finish_reason == "elicitation"
         assert parked.conversation is not None
-        assert chat.answer_elicitation(parked.conversation, runs.ELICITATION_ID) is True
+        assert parked.elicitation is not None
+        assert parked.elicitation.id == runs.ELICITATION_ID
+        assert chat.answer_elicitation(parked.conversation, parked.elicitation.id) is True
         with chat.stream(QUESTION, model=MODEL, conversation=parked.conversation) as events:
             for event in events:
                 if event == TextDelta("word3 "):
