@@ -174,10 +174,10 @@ def _models(parser: argparse.ArgumentParser) -> Command:
 
         from codec._generated import router as router_spec
         from hfclient.client import InferenceProviders
-        from hfclient.protocol.router_catalog import RouterModel
+        from hfclient.info import ModelInfo
         from hfclient.serialization import converter
 
-        async def catalogue() -> list[RouterModel]:
+        async def catalogue() -> list[ModelInfo]:
             base_url = args.base_url or router_spec.SERVERS["default"]
             async with InferenceProviders(base_url=base_url) as client:
                 return await client.models()
