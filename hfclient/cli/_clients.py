@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import os
-from collections.abc import AsyncIterator, Mapping
+from collections.abc import AsyncIterator, Callable, Mapping
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -46,7 +46,7 @@ def make_client(
     return client_class(service)(**kwargs)
 
 
-def client_class(service: str) -> type[ClientBase]:
+def client_class(service: str) -> Callable[..., Any]:
     """The async client class of ``service``."""
     from hfclient.client import Hailuo, HuggingChat, InferenceProviders
 
