@@ -2278,6 +2278,7 @@ OPERATIONS: Final[Mapping[str, OperationInfo]] = {
         content_types=(
     "application/json",
 ),
+        response_type="CreateConversationResponse",
     ),
     "get_conversation_data": OperationInfo(
         name="get_conversation_data",

@@ -914,6 +914,8 @@ class ModuleRenderer:
             w(f"record_headers={literal(list(op.record_headers))},", 2)
             w(f"match_on={literal(list(op.match_on))},", 2)
             w(f"content_types={literal(list(op.content_types))},", 2)
+            if op.response.get("type"):
+                w(f"response_type={literal(op.response['type'])},", 2)
             w("),", 1)
         w("}")
 
