@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from tools.codegen.model import Field, Operation, Param, Record, Spec, Stream
-from tools.codegen.types import (
+from .model import Field, Operation, Param, Record, Spec, Stream
+from .types import (
     DictOf,
     ListOf,
     Prim,
