@@ -35,16 +35,20 @@ def hfclient(
     env: Mapping[str, str],
     cwd: Path | None = None,
     timeout: float = 60,
+    stdin: bytes | None = None,
 ) -> subprocess.CompletedProcess[str]:
-    """``python -m hfclient ARGS`` to its end, output captured as text."""
-    return subprocess.run(
+    """``python -m hfclient ARGS`` to its end (``stdin`` its input), output captured as text."""
+    done = subprocess.run(
         [sys.executable, "-m", "hfclient", *args],
         capture_output=True,
-        text=True,
+        input=stdin,
         env=dict(env),
         cwd=cwd,
         timeout=timeout,
         check=False,
+    )
+    return subprocess.CompletedProcess(
+        done.args, done.returncode, done.stdout.decode(), done.stderr.decode()
     )
 
 
