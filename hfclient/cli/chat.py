@@ -34,7 +34,9 @@ def define(parser: argparse.ArgumentParser) -> Command:
     parser.add_argument("--service", choices=SERVICES, default="router", help="default: router")
     parser.add_argument("--model", help="the model (router, huggingchat; required for a new chat)")
     parser.add_argument("--provider", help="router: pin one provider (default: the mapping's)")
-    parser.add_argument("--system", help="a system prompt (huggingchat: the preprompt)")
+    parser.add_argument(
+        "--system", metavar="TEXT", help="a system prompt (huggingchat: the preprompt)"
+    )
     parser.add_argument("--web-search", action="store_true", help="huggingchat: search the web")
     parser.add_argument(
         "--file", action="append", default=[], metavar="PATH", help="huggingchat: attach a file"
@@ -45,7 +47,12 @@ def define(parser: argparse.ArgumentParser) -> Command:
         action="store_true",
         help="continue the last conversation with this service",
     )
-    parser.add_argument("--transport", choices=["anyio", "curl"], default="anyio")
+    parser.add_argument(
+        "--transport",
+        choices=["anyio", "curl"],
+        default="anyio",
+        help="anyio (default) or curl: curl_cffi with a browser's TLS (pip install hfclient[curl])",
+    )
     where = parser.add_mutually_exclusive_group()
     where.add_argument("--replay", metavar="DIR", help="answer from the cassettes in DIR, offline")
     where.add_argument("--base-url", metavar="URL", help="another server than the service's")

@@ -133,6 +133,19 @@ def test_an_error_status_exits_1_with_one_line(tmp_path: Path) -> None:
     assert done.stderr.startswith("hfclient chat: HTTP 400")
 
 
+def test_an_error_inside_the_stream_exits_1_after_what_came(tmp_path: Path) -> None:
+    replay = str(FIXTURES / "router" / "error-in-stream.yaml")
+    done = hfclient(
+        "chat", "--replay", replay, "--model", ROUTER_MODEL, "--provider", "hf-inference",
+        "Weather in Paris?", env=clean_env(tmp_path),
+    )  # fmt: skip
+    assert done.returncode == 1
+    assert done.stdout.startswith("Deep learning\n")
+    assert done.stderr.startswith("hfclient chat: router: validation: Input validation error")
+    assert len(done.stderr.splitlines()) == 1
+    assert not (tmp_path / "hfclient" / "router-replay.json").exists()  # a failed turn: not saved
+
+
 def _on_a_terminal(args: list[str], env: dict[str, str]) -> tuple[int, str]:
     # stdout and stderr on a pseudo-terminal, as in an interactive shell.
     leader, follower = pty.openpty()
