@@ -21,11 +21,14 @@ TLS = "How does a browser check a TLS certificate?"
 PARIS = "The weather in Paris is mild, 14°C and cloudy."
 
 
-def test_router_failover_prints_the_answer_then_provider_and_usage(tmp_path: Path) -> None:
+@pytest.mark.parametrize("transport", ["anyio", "curl"])
+def test_router_failover_prints_the_answer_then_provider_and_usage(
+    tmp_path: Path, transport: str
+) -> None:
     replay = str(FIXTURES / "router" / "402-failover.yaml")
     done = hfclient(
-        "chat", "--replay", replay, "--model", ROUTER_MODEL, "Weather in Paris?",
-        env=clean_env(tmp_path),
+        "chat", "--transport", transport, "--replay", replay, "--model", ROUTER_MODEL,
+        "Weather in Paris?", env=clean_env(tmp_path),
     )  # fmt: skip
     assert (done.returncode, done.stderr) == (0, "")
     assert done.stdout.splitlines() == [
