@@ -18,8 +18,11 @@ concurrently over one connection pool.
 
 from __future__ import annotations
 
-from collections.abc import AsyncGenerator, Mapping, Sequence
-from typing import Any, Literal, Self, TypeVar
+import logging
+from collections.abc import AsyncGenerator, Awaitable, Callable, Mapping, Sequence
+from typing import Any, Final, Literal, Self, TypeVar
+
+import anyio
 
 from codec._generated import hailuo as hailuo_spec
 from codec._generated import huggingchat as huggingchat_spec
@@ -28,11 +31,12 @@ from hfclient._options import NOT_GIVEN, ClientBase, NotGiven, TransportChoice, 
 from hfclient.completion import Completion, collect
 from hfclient.credentials import Secret, from_env
 from hfclient.driver import drive
-from hfclient.errors import MissingAuthError
+from hfclient.errors import ArgumentError, HfClientError, MissingAuthError
 from hfclient.events import Conversation, Event
 from hfclient.protocol import Machine
 from hfclient.protocol._messages import checked_url
 from hfclient.protocol.hailuo import HailuoMachine
+from hfclient.protocol.hailuo_calls import DeleteChatMachine, UserInfoMachine
 from hfclient.protocol.huggingchat import Attachment, HuggingChatMachine
 from hfclient.protocol.router import RouterMachine, resolve_model, split_model
 from hfclient.protocol.router_catalog import (
@@ -48,6 +52,11 @@ __all__ = ["Hailuo", "HuggingChat", "InferenceProviders", "TransportChoice"]
 
 Messages = Sequence[Mapping[str, object]]
 
+log = logging.getLogger("hfclient.client")
+
+CLEANUP_LIMIT: Final = 10.0
+"""Seconds an ``ephemeral=True`` call gives the request that deletes its conversation, at most."""
+
 
 _M = TypeVar("_M", bound=Machine)
 
@@ -55,8 +64,15 @@ _M = TypeVar("_M", bound=Machine)
 class _Client(ClientBase):
     """What the three clients share: running a machine as a stream, and to its end."""
 
-    def _run(self, machine: Machine) -> EventStream:
+    def _run(
+        self,
+        machine: Machine,
+        *,
+        then_delete: Callable[[Conversation], Awaitable[None]] | None = None,
+    ) -> EventStream:
         events: AsyncGenerator[Event, None] = drive(machine, self._transport, self._settings)
+        if then_delete is not None:
+            events = _then_deleted(events, then_delete)
         return EventStream(events)
 
     async def _fetch(self, machine: _M) -> _M:
@@ -369,24 +385,101 @@ class Hailuo(_Client):
         self._base_url = base_url
 
     def stream(
-        self, messages: Messages, *, conversation: Conversation | None = None
+        self,
+        messages: Messages,
+        *,
+        conversation: Conversation | None = None,
+        search: bool | None = None,
+        ephemeral: bool = False,
     ) -> EventStream:
-        """Stream one turn; pass the ``Conversation`` of an earlier turn to continue its chat."""
+        """Stream one turn; pass the ``Conversation`` of an earlier turn to continue its chat.
+
+        ``search`` ``True`` or ``False`` asks for web search or not (left out:
+        what the web app sends). ``ephemeral=True`` deletes the chat when the
+        stream ends, however it ends: for one-shot callers that keep no chats.
+        """
         machine = HailuoMachine(
             token=self._token.reveal(),
             device_id=self._device_id.reveal(),
             uuid=self._uuid.reveal(),
             messages=messages,
             conversation=conversation,
+            search=search,
             base_url=self._base_url,
         )
-        return self._run(machine)
+        return self._run(machine, then_delete=self.delete_chat if ephemeral else None)
 
     async def complete(
-        self, messages: Messages, *, conversation: Conversation | None = None
+        self,
+        messages: Messages,
+        *,
+        conversation: Conversation | None = None,
+        search: bool | None = None,
+        ephemeral: bool = False,
     ) -> Completion:
         """The whole answer of :meth:`stream`, with the ``Conversation`` to continue."""
-        return await self._collect(self.stream(messages, conversation=conversation))
+        events = self.stream(
+            messages, conversation=conversation, search=search, ephemeral=ephemeral
+        )
+        return await self._collect(events)
+
+    async def delete_chat(self, chat: Conversation | str) -> None:
+        """Delete a chat and its messages: a Hailuo ``Conversation``, or its ``chat_id``."""
+        chat_id = chat.chat_id if isinstance(chat, Conversation) else chat
+        if not isinstance(chat_id, str) or not chat_id:
+            raise ArgumentError(f"delete_chat needs a Hailuo chat, not {chat!r}")
+        await self._fetch(
+            DeleteChatMachine(
+                token=self._token.reveal(),
+                device_id=self._device_id.reveal(),
+                uuid=self._uuid.reveal(),
+                chat_id=chat_id,
+                base_url=self._base_url,
+            )
+        )
+
+    async def check_token(self) -> Mapping[str, Any]:
+        """The account of the token (``userInfo`` as sent), when the token is live.
+
+        A token that expired or was revoked raises :class:`MissingAuthError`
+        saying so, before any chat is tried.
+        """
+        machine = await self._fetch(
+            UserInfoMachine(
+                token=self._token.reveal(),
+                device_id=self._device_id.reveal(),
+                uuid=self._uuid.reveal(),
+                base_url=self._base_url,
+            )
+        )
+        return machine.result
+
+
+async def _then_deleted(
+    events: AsyncGenerator[Event, None], delete: Callable[[Conversation], Awaitable[None]]
+) -> AsyncGenerator[Event, None]:
+    # ephemeral=True: however the stream ends (its end, an error, the caller
+    # leaving, a cancellation), the conversation it made is deleted. Shielded
+    # and bounded, and a failure to delete is logged rather than raised over
+    # the answer or the caller's own way out.
+    made: Conversation | None = None
+    try:
+        async for event in events:
+            if isinstance(event, Conversation):
+                made = event
+            yield event
+    finally:
+        await events.aclose()
+        if made is not None:
+            with anyio.CancelScope(shield=True), anyio.move_on_after(CLEANUP_LIMIT) as limit:
+                try:
+                    await delete(made)
+                except HfClientError as error:
+                    log.warning(
+                        "ephemeral: the %s conversation was not deleted: %s", made.service, error
+                    )
+            if limit.cancelled_caught:
+                log.warning("ephemeral: deleting the %s chat timed out", made.service)
 
 
 def _required(

@@ -237,4 +237,6 @@ class SyncHailuo(_SyncClient[Hailuo]):
 
     stream = _Streaming(Hailuo.stream)
     complete = _Blocking(Hailuo.complete)
+    delete_chat = _Blocking(Hailuo.delete_chat)
+    check_token = _Blocking(Hailuo.check_token)
     with_options = _Copying(Hailuo.with_options)

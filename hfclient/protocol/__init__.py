@@ -23,6 +23,7 @@ from hfclient.protocol._machine import (
 )
 from hfclient.protocol._states import Input, State, Step, transition_table
 from hfclient.protocol.hailuo import HailuoMachine, HailuoStep
+from hfclient.protocol.hailuo_calls import DeleteChatMachine, HailuoCallStep, UserInfoMachine
 from hfclient.protocol.huggingchat import HuggingChatMachine, HuggingChatStep
 from hfclient.protocol.router import RouterMachine, RouterStep
 from hfclient.protocol.router_catalog import (
@@ -36,7 +37,9 @@ __all__ = [
     "NEXT_REQUEST",
     "NO_MORE_EVENTS",
     "CatalogStep",
+    "DeleteChatMachine",
     "Exchange",
+    "HailuoCallStep",
     "HailuoMachine",
     "HailuoStep",
     "HuggingChatMachine",
@@ -50,5 +53,6 @@ __all__ = [
     "RouterStep",
     "State",
     "Step",
+    "UserInfoMachine",
     "transition_table",
 ]

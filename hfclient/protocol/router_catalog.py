@@ -1,14 +1,7 @@
 """What the router offers: its model catalogue and a model's Hub provider mapping, sans-IO.
 
-Each machine here fetches one value. Its convention (for any such
-machine): it emits exactly one :class:`~hfclient.events.Result` event
-whose ``value`` is the typed answer, then completes; after the driver is
-done, the machine's ``result`` property holds the same value, typed::
-
-    machine = RouterCatalogMachine(api_key=token)
-    async for _ in drive(machine, transport):
-        pass
-    models = machine.result  # list[RouterModel]
+Each machine here fetches one value, as :mod:`hfclient.protocol._result`
+says: after the driver is done, ``machine.result`` holds it, typed.
 
 Wire records (``codec.router``) stay inside; users get the attrs classes
 below, each keeping the fields the spec does not name in ``extra``.
@@ -18,7 +11,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Mapping, MutableMapping
-from typing import Any, ClassVar, Final, Generic, TypeVar
+from typing import Any, ClassVar, Final, TypeVar
 
 import attrs
 
@@ -31,9 +24,8 @@ from codec._generated.router import (
     build_router_models,
 )
 from codec.values import Unset
-from hfclient.errors import LocalProtocolError
-from hfclient.events import Result
-from hfclient.protocol._machine import Exchange, Machine, json_record
+from hfclient.protocol._machine import Exchange, json_record
+from hfclient.protocol._result import ResultMachine
 from hfclient.protocol._states import Step, Transitions, transition_table
 from hfclient.protocol._status import error_for_status, follow_same_host
 
@@ -114,30 +106,8 @@ class CatalogStep(Step):
     GET_PROVIDER_MAPPING = "get_provider_mapping"
 
 
-class _ResultMachine(Machine, Generic[T]):
-    """One GET whose JSON answer becomes one typed value (the convention above)."""
-
-    _WHAT: ClassVar[str]
-
-    def __init__(self) -> None:
-        super().__init__()
-        self._result: T | None = None
-        self._done = False
-
-    @property
-    def result(self) -> T:
-        """The typed answer; :class:`LocalProtocolError` before the machine completed."""
-        if not self._done:
-            raise LocalProtocolError(f"{type(self).__name__} has no result yet")
-        return self._result  # type: ignore[return-value]
-
-    def _reads_pages_as_errors(self, exchange: Exchange) -> bool:
-        return True  # neither the router nor the Hub API answers HTML
-
-    def _finish(self, value: T) -> None:
-        self._result, self._done = value, True
-        self._emit([Result(value)])
-        self._complete()
+class _CatalogMachine(ResultMachine[T]):
+    """A catalogue request: its errors hint at the router token."""
 
     def _on_error_status(self, exchange: Exchange, body: bytes) -> None:
         assert exchange.response is not None
@@ -189,7 +159,7 @@ def _model(entry: wire.CatalogModel) -> RouterModel:
     )
 
 
-class RouterCatalogMachine(_ResultMachine[list[RouterModel]]):
+class RouterCatalogMachine(_CatalogMachine[list[RouterModel]]):
     """``GET /v1/models`` on the router: every model with its providers (§2.3).
 
     Its result is a ``list[RouterModel]`` in the router's order. The
@@ -212,7 +182,7 @@ class RouterCatalogMachine(_ResultMachine[list[RouterModel]]):
         self._finish([_model(entry) for entry in answer.data])
 
 
-class ProviderMappingMachine(_ResultMachine[list[ProviderMappingEntry]]):
+class ProviderMappingMachine(_CatalogMachine[list[ProviderMappingEntry]]):
     """The Hub's provider mapping of one model (§2.1), in the user's preference order.
 
     Its result is a ``list[ProviderMappingEntry]``, every status and task
