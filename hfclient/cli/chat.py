@@ -37,7 +37,9 @@ def define(parser: argparse.ArgumentParser) -> Command:
     parser.add_argument(
         "--system", metavar="TEXT", help="a system prompt (huggingchat: the preprompt)"
     )
-    parser.add_argument("--web-search", action="store_true", help="huggingchat: search the web")
+    parser.add_argument(
+        "--web-search", action="store_true", help="huggingchat, hailuo: search the web"
+    )
     parser.add_argument(
         "--file", action="append", default=[], metavar="PATH", help="huggingchat: attach a file"
     )
@@ -99,11 +101,10 @@ def run(args: argparse.Namespace) -> int:
 
 
 def _check(args: argparse.Namespace) -> None:
-    if args.service != "huggingchat":
-        if args.web_search:
-            raise UsageError("--web-search is for --service huggingchat")
-        if args.file:
-            raise UsageError("--file is for --service huggingchat")
+    if args.service == "router" and args.web_search:
+        raise UsageError("--web-search is for --service huggingchat or hailuo")
+    if args.service != "huggingchat" and args.file:
+        raise UsageError("--file is for --service huggingchat")
     if args.service == "hailuo" and args.model:
         raise UsageError("hailuo has no model to choose: leave out --model")
     for given, option in ((args.hub_url, "--hub-url"), (args.provider, "--provider")):
@@ -181,7 +182,9 @@ def _stream(
             web_search=args.web_search,
             files=[_attachment(path) for path in args.file],
         )
-    return client.stream(messages, conversation=conversation)
+    return client.stream(
+        messages, conversation=conversation, search=True if args.web_search else None
+    )
 
 
 def _attachment(path: str) -> Any:

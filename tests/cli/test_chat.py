@@ -122,8 +122,20 @@ def test_options_of_another_service_are_usage_errors(tmp_path: Path) -> None:
     done = hfclient("chat", "--web-search", "--model", "m", "Hi", env=clean_env(tmp_path))
     assert (done.returncode, done.stderr.strip()) == (
         2,
-        "hfclient chat: --web-search is for --service huggingchat",
+        "hfclient chat: --web-search is for --service huggingchat or hailuo",
     )
+
+
+def test_hailuo_web_search_sends_the_search_mode(tmp_path: Path) -> None:
+    # The cassette was recorded without searchMode, which its match rule compares.
+    replay = str(FIXTURES / "hailuo" / "web-search-references.yaml")
+    args = ["chat", "--service", "hailuo", "--replay", replay, "What's new in Python 3.14?"]
+    plain = hfclient(*args, env=clean_env(tmp_path))
+    assert plain.returncode == 0, plain.stderr
+    assert "  [2] <https://peps.python.org/pep-0750/>" in plain.stdout.splitlines()
+    searching = hfclient(*args, "--web-search", env=clean_env(tmp_path))
+    assert searching.returncode == 1
+    assert "HTTP 404: no recorded exchange for POST /v4/api/chat/msg" in searching.stderr
 
 
 def test_an_error_status_exits_1_with_one_line(tmp_path: Path) -> None:
