@@ -26,6 +26,8 @@ pytestmark = pytest.mark.wheel
 
 
 def _run(*args: str | Path, cwd: Path, env: dict[str, str]) -> subprocess.CompletedProcess[str]:
+    # Never PYTHONPATH: the fresh venv must import the wheel, not a checkout.
+    env = {k: v for k, v in env.items() if k != "PYTHONPATH"}
     return subprocess.run(
         [str(a) for a in args], capture_output=True, text=True, cwd=cwd, env=env,
         timeout=120, check=False,
@@ -37,7 +39,6 @@ def installed(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A fresh venv with the wheel of this checkout installed; its ``bin``."""
     tmp = tmp_path_factory.mktemp("wheel")
     env = clean_env(tmp)
-    env.pop("PYTHONPATH", None)
     built = _run(
         sys.executable, "-m", "pip", "wheel", "--no-deps", "--no-build-isolation",
         "-w", tmp / "dist", ROOT, cwd=tmp, env=env,
