@@ -32,6 +32,7 @@ from codec.streams import iter_decoded
 __all__ = [
     *_generated.__all__,
     "ModelInfo",
+    "extract_last_content",
     "extract_message_id",
     "extract_models",
     "iter_events",
@@ -88,6 +89,19 @@ def extract_message_id(body: bytes) -> str | None:
     if not isinstance(message_id, str):
         raise CodecError(f"the last message has no string id: {last!r}"[:200])
     return message_id
+
+
+def extract_last_content(body: bytes) -> str:
+    """The ``content`` of the last message of a conversation ("" when it has none).
+
+    Reads the bodies :func:`extract_message_id` reads. A turn that continues
+    that message in place (a resumed elicitation, chat-ui 2026-08-21) appends
+    to this text, and a stop point counts from its start.
+    """
+    messages = _find_conversation(body).get("messages")
+    last = messages[-1] if isinstance(messages, list) and messages else None
+    content = last.get("content") if isinstance(last, dict) else None
+    return content if isinstance(content, str) else ""
 
 
 def _find_conversation(body: bytes) -> dict[str, object]:

@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import AsyncGenerator, Awaitable, Callable, Mapping, Sequence
-from typing import Any, Final, Literal, Self, TypeVar
+from typing import Any, Final, Self, TypeVar
 
 import anyio
 
@@ -37,7 +37,14 @@ from hfclient.protocol import Machine
 from hfclient.protocol._messages import checked_url
 from hfclient.protocol.hailuo import HailuoMachine
 from hfclient.protocol.hailuo_calls import DeleteChatMachine, UserInfoMachine
-from hfclient.protocol.huggingchat import Attachment, HuggingChatMachine
+from hfclient.protocol.huggingchat import Attachment, Era, HuggingChatMachine
+from hfclient.protocol.huggingchat_calls import (
+    AnswerElicitationMachine,
+    ElicitationAction,
+    McpServerInfo,
+    McpServersMachine,
+    StopGenerationMachine,
+)
 from hfclient.protocol.router import RouterMachine, resolve_model, split_model
 from hfclient.protocol.router_catalog import (
     ProviderMappingEntry,
@@ -45,7 +52,7 @@ from hfclient.protocol.router_catalog import (
     RouterCatalogMachine,
     RouterModel,
 )
-from hfclient.stream import EventStream
+from hfclient.stream import EventStream, StoppingEventStream
 from hfclient.timeouts import Timeout, TimeoutSetting
 
 __all__ = ["Hailuo", "HuggingChat", "InferenceProviders", "TransportChoice"]
@@ -253,11 +260,18 @@ class HuggingChat(_Client):
     """The HuggingChat web protocol, with the user's own browser session cookies.
 
     ``hf_chat`` is the ``hf-chat`` cookie (env ``HF_CHAT_COOKIE``); since
-    2025-10 the session is coupled to the ``token`` cookie of the same
-    browser session (env ``HF_CHAT_TOKEN_COOKIE``). ``era`` picks the
-    ``/api/v2`` endpoints (default) or the legacy ``__data.json`` ones.
+    2025-10-14 the session is coupled to the ``token`` cookie of the same
+    browser session (env ``HF_CHAT_TOKEN_COOKIE``), and a call without it
+    is a :class:`~hfclient.errors.MissingAuthError` before anything is sent.
+    ``era`` is the day whose protocol to speak: a ``datetime.date``,
+    ``"YYYY-MM-DD"``, ``"v2"`` (2025-06-05) or ``"legacy"`` (2025-06-04,
+    the ``__data.json`` endpoints); default today's.
     The default ``timeout`` allows 30 s of silence in a stream (the server
     sends keep-alive lines about ten times a second).
+
+    A stream left before its end (a ``break``, a cancellation, closing it)
+    stops the generation on the server too, so it does not go on using the
+    quota (``stop_on_close=False`` keeps it running, to re-attach later).
 
     Safe to share across tasks: concurrent calls share its connection pool.
     """
@@ -269,7 +283,8 @@ class HuggingChat(_Client):
         *,
         hf_chat: str | Secret | None = None,
         token: str | Secret | None = None,
-        era: Literal["v2", "legacy"] = "v2",
+        era: Era = None,
+        stop_on_close: bool = True,
         base_url: str = huggingchat_spec.SERVERS["default"],
         timeout: TimeoutSetting | NotGiven = NOT_GIVEN,
         headers: Mapping[str, str] | None = None,
@@ -283,7 +298,7 @@ class HuggingChat(_Client):
             "huggingchat.hf_chat",
             hf_chat,
             "HuggingChat needs your session: pass hf_chat= (the hf-chat cookie of a logged-in "
-            "browser session) or set HF_CHAT_COOKIE; since 2025-10 also token= or "
+            "browser session) or set HF_CHAT_COOKIE; since 2025-10-14 also token= or "
             "HF_CHAT_TOKEN_COOKIE",
             env,
         )
@@ -292,7 +307,15 @@ class HuggingChat(_Client):
             transport=transport, timeout=timeout, headers=headers, proxy=proxy, verify=verify
         )
         self._era = era
+        self._stop_on_close = stop_on_close
         self._base_url = base_url
+
+    def _cookies(self) -> tuple[str, str | None]:
+        return self._hf_chat.reveal(), self._token.reveal() if self._token else None
+
+    def _read_timeout(self) -> float | None:
+        timeout = self._settings.timeout
+        return self._DEFAULT_TIMEOUT.read if timeout is None else timeout.read
 
     def stream(
         self,
@@ -301,25 +324,36 @@ class HuggingChat(_Client):
         model: str,
         conversation: Conversation | None = None,
         preprompt: str | None = None,
+        tools: Sequence[str] = (),
         web_search: bool = False,
         files: Sequence[Attachment] = (),
+        reattach: bool = False,
     ) -> EventStream:
-        """Stream one turn; pass the ``Conversation`` of an earlier turn to continue it."""
-        timeout = self._settings.timeout
+        """Stream one turn; pass the ``Conversation`` of an earlier turn to continue it.
+
+        ``tools`` names the MCP servers the turn may use (:meth:`mcp_servers`
+        lists them; none by default); ``web_search`` adds the search server.
+        ``reattach`` re-attaches to the run when the answer breaks off (a
+        read error, a dropped connection), and goes on without repeating or
+        losing anything.
+        """
+        hf_chat, token = self._cookies()
         machine = HuggingChatMachine(
-            hf_chat=self._hf_chat.reveal(),
-            token=self._token.reveal() if self._token else None,
+            hf_chat=hf_chat,
+            token=token,
             model=model,
             messages=messages,
             conversation=conversation,
             preprompt=preprompt,
+            tools=tools,
             web_search=web_search,
             files=files,
             era=self._era,
+            reattach=reattach,
             base_url=self._base_url,
-            read_timeout=self._DEFAULT_TIMEOUT.read if timeout is None else timeout.read,
+            read_timeout=self._read_timeout(),
         )
-        return self._run(machine)
+        return self._run_turn(machine)
 
     async def complete(
         self,
@@ -328,19 +362,156 @@ class HuggingChat(_Client):
         model: str,
         conversation: Conversation | None = None,
         preprompt: str | None = None,
+        tools: Sequence[str] = (),
         web_search: bool = False,
         files: Sequence[Attachment] = (),
+        reattach: bool = False,
     ) -> Completion:
-        """The whole answer of :meth:`stream`, with the conversation handle to continue."""
+        """The whole answer of :meth:`stream`, with the conversation handle to continue.
+
+        ``text`` is the message as chat-ui shows it: text from before the
+        tools ran kept, every ``<think>`` section in ``reasoning`` instead. A
+        turn that stops on a question ends with ``finish_reason
+        "elicitation"``: answer it (:meth:`answer_elicitation`) and go on
+        (:meth:`resume_elicitation`).
+        """
         events = self.stream(
             messages,
             model=model,
             conversation=conversation,
             preprompt=preprompt,
+            tools=tools,
             web_search=web_search,
             files=files,
+            reattach=reattach,
         )
         return await self._collect(events)
+
+    def resume(
+        self,
+        conversation: Conversation,
+        *,
+        generation_id: str | None = None,
+        from_seq: int = 0,
+    ) -> EventStream:
+        """Re-attach to a run of ``conversation`` (2026-07-24 on) and stream the rest of it.
+
+        ``generation_id`` picks the run (default the conversation's, else its
+        newest); the updates after ``from_seq`` come (0: the run from its
+        start), then the live ones until the run ends.
+        """
+        hf_chat, token = self._cookies()
+        machine = HuggingChatMachine.reattaching(
+            hf_chat=hf_chat,
+            token=token,
+            conversation=conversation,
+            generation_id=generation_id,
+            from_seq=from_seq,
+            era=self._era,
+            base_url=self._base_url,
+            read_timeout=self._read_timeout(),
+        )
+        return self._run_turn(machine)
+
+    async def stop(
+        self, conversation: Conversation, *, seen_content_length: int | None = None
+    ) -> None:
+        """Stop the running generation of ``conversation`` (``POST .../stop-generating``).
+
+        The run ends with an interrupted final answer. With
+        ``seen_content_length`` (UTF-16 units of the message that was shown,
+        ``<think>`` sections included) and a handle that carries its
+        ``generation_id``, the stored answer is clamped to it; without, it
+        keeps what was generated until the server saw the stop.
+        """
+        hf_chat, token = self._cookies()
+        machine = StopGenerationMachine(
+            hf_chat=hf_chat,
+            token=token,
+            conversation=conversation,
+            seen_content_length=seen_content_length,
+            era=self._era,
+            base_url=self._base_url,
+        )
+        await self._fetch(machine)
+
+    async def answer_elicitation(
+        self,
+        conversation: Conversation,
+        elicitation_id: str,
+        *,
+        action: ElicitationAction = "accept",
+        content: Mapping[str, object] | None = None,
+    ) -> bool:
+        """Answer an :class:`~hfclient.events.Elicitation` of ``conversation``.
+
+        ``action`` accept (with ``content``: field name to value), decline or
+        cancel. True means the turn parked on it: go on with
+        :meth:`resume_elicitation`; False, the waiting stream goes on by itself.
+        """
+        hf_chat, token = self._cookies()
+        machine = AnswerElicitationMachine(
+            hf_chat=hf_chat,
+            token=token,
+            conversation=conversation,
+            elicitation_id=elicitation_id,
+            action=action,
+            content=content,
+            era=self._era,
+            base_url=self._base_url,
+        )
+        return (await self._fetch(machine)).result
+
+    def resume_elicitation(
+        self, conversation: Conversation, elicitation_id: str, *, reattach: bool = False
+    ) -> EventStream:
+        """Continue the turn that parked on the answered elicitation ``elicitation_id``."""
+        if conversation.model is None:
+            raise ArgumentError("resume_elicitation needs the Conversation of the parked turn")
+        hf_chat, token = self._cookies()
+        machine = HuggingChatMachine(
+            hf_chat=hf_chat,
+            token=token,
+            model=conversation.model,
+            messages=(),
+            conversation=conversation,
+            resume_elicitation=elicitation_id,
+            era=self._era,
+            reattach=reattach,
+            base_url=self._base_url,
+            read_timeout=self._read_timeout(),
+        )
+        return self._run_turn(machine)
+
+    async def mcp_servers(self) -> list[McpServerInfo]:
+        """The MCP servers the deployment offers (``GET /api/mcp/servers``), for ``tools=``."""
+        machine = McpServersMachine(era=self._era, base_url=self._base_url)
+        return (await self._fetch(machine)).result
+
+    def _run_turn(self, machine: HuggingChatMachine) -> EventStream:
+        events = drive(machine, self._transport, self._settings)
+        if not self._stop_on_close:
+            return EventStream(events)
+
+        def unfinished() -> Conversation | None:
+            # Only a run the server started and that has not ended is worth a stop.
+            started = machine.step is not None and machine.step.value in (
+                "send_message",
+                "stream_generation",
+            )
+            if not started or machine.answered or machine.conversation_id is None:
+                return None
+            return Conversation(
+                "huggingchat",
+                conversation_id=machine.conversation_id,
+                model=machine.model,
+                generation_id=machine.generation_id,
+            )
+
+        async def stop(conversation: Conversation) -> None:
+            await self.stop(conversation, seen_content_length=machine.seen_content_length)
+
+        return StoppingEventStream(events, unfinished, stop)
 
 
 class Hailuo(_Client):

@@ -55,9 +55,10 @@ async def drive(
                 try:
                     received = await _next(response, machine.read_timeout)
                 except TransportError as error:
-                    if machine.state is not State.WAITING:
+                    if machine.state is State.WAITING:
+                        machine.transport_failed(error)  # before any byte: the machine decides
+                    elif not machine.survives_read_error(error):
                         raise
-                    machine.transport_failed(error)  # before any byte: the machine decides
                     continue
                 if trace is not None:
                     trace.saw(received)

@@ -15,6 +15,8 @@ from codec.errorkinds import ErrorKind
 
 __all__ = [
     "Conversation",
+    "Elicitation",
+    "ElicitationResolved",
     "ErrorKind",
     "Event",
     "File",
@@ -33,6 +35,7 @@ __all__ = [
     "TextSnapshot",
     "Title",
     "ToolCall",
+    "ToolProgress",
     "ToolResult",
     "Unknown",
     "Usage",
@@ -104,11 +107,20 @@ class File:
 
 @attrs.frozen(slots=True)
 class ToolCall:
-    """One complete tool call; ``arguments`` is its JSON text."""
+    """One complete tool call; ``arguments`` is its JSON text.
+
+    ``original_id`` is the id the model's provider gave the call, when the
+    service says (``id`` is the service's own); ``reasoning`` and ``content``
+    are the thinking and the text of the round that led to the call, when the
+    service repeats them on the call.
+    """
 
     id: str
     name: str
     arguments: str
+    original_id: str | None = None
+    reasoning: str | None = None
+    content: str | None = None
 
 
 @attrs.frozen(slots=True)
@@ -119,6 +131,63 @@ class ToolResult:
     name: str | None
     result: object = None
     error: str | None = None
+
+
+@attrs.frozen(slots=True)
+class ToolProgress:
+    """A running tool's progress (``progress`` of ``total``, ``message``), or queue ``eta`` (s)."""
+
+    id: str
+    progress: float | None = None
+    total: float | None = None
+    message: str | None = None
+    eta: float | None = None
+
+
+@attrs.frozen(slots=True)
+class Elicitation:
+    """A tool asks the user something before it goes on (an MCP elicitation).
+
+    ``id`` answers it (``HuggingChat.answer_elicitation``); ``server`` is who
+    asks; ``mode`` is ``"form"`` (answer ``fields``, each a mapping with
+    ``kind``, ``name``, ``required``, ...) or ``"url"`` (open ``url``).
+    ``expires_at`` (seconds since the epoch) is set when the tool call waits
+    with the stream open: answer before then and the same stream goes on.
+    Without it the turn is ``parked``: the stream ends with
+    ``Finished(reason="elicitation")``, and once answered the turn is
+    resumed (``HuggingChat.resume_elicitation``). ``tool_id`` is the waiting
+    tool call, when the service could tell which; ``request`` the wire
+    payload whole.
+    """
+
+    id: str
+    server: str
+    mode: str
+    message: str
+    fields: tuple[Mapping[str, object], ...] = ()
+    url: str | None = None
+    expires_at: float | None = None
+    tool_id: str | None = None
+    request: Mapping[str, object] = attrs.field(factory=dict, eq=False, repr=False, hash=False)
+
+    @property
+    def parked(self) -> bool:
+        """Whether the turn stops here until answered and resumed (no live call waits)."""
+        return self.expires_at is None
+
+
+@attrs.frozen(slots=True)
+class ElicitationResolved:
+    """An elicitation is over.
+
+    ``action`` is accept, decline or cancel; ``resolution`` user, expired,
+    aborted or withdrawn; ``content`` what was submitted.
+    """
+
+    id: str
+    action: str
+    resolution: str
+    content: Mapping[str, object] | None = attrs.field(default=None, hash=False)
 
 
 @attrs.frozen(slots=True)
@@ -171,7 +240,9 @@ class Conversation:
     """The handle to continue a conversation: pass it back to the client.
 
     ``conversation_id`` and ``message_id`` are HuggingChat's (the parent of
-    the next turn); ``chat_id`` is Hailuo's.
+    the next turn), and ``generation_id`` the id of its run in flight (to
+    stop it or re-attach to it); ``chat_id`` is Hailuo's. The generation id
+    is new for every run, so it is no part of the handle's equality or repr.
     """
 
     service: str
@@ -179,6 +250,7 @@ class Conversation:
     message_id: str | None = None
     chat_id: str | None = None
     model: str | None = None
+    generation_id: str | None = attrs.field(default=None, eq=False, repr=False)
 
 
 @attrs.frozen(slots=True)
@@ -236,6 +308,9 @@ Event: TypeAlias = (
     | File
     | ToolCall
     | ToolResult
+    | ToolProgress
+    | Elicitation
+    | ElicitationResolved
     | Status
     | Usage
     | ResponseMetadata

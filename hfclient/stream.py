@@ -10,13 +10,21 @@ connection is released at once instead of when the garbage collector gets to it.
 
 from __future__ import annotations
 
-from collections.abc import AsyncGenerator
-from typing import Self
+import logging
+from collections.abc import AsyncGenerator, Awaitable, Callable
+from typing import Final, Generic, Self, TypeVar
+
+import anyio
 
 from hfclient._closing import AsyncClosing
 from hfclient.events import Event
 
-__all__ = ["EventStream"]
+__all__ = ["EventStream", "StoppingEventStream"]
+
+_log = logging.getLogger(__name__)
+STOP_TIMEOUT: Final = 5.0
+"""Seconds a stream closed early gives the server's stop request, at most."""
+H = TypeVar("H")
 
 
 class EventStream(AsyncClosing):
@@ -56,3 +64,50 @@ class EventStream(AsyncClosing):
     def __repr__(self) -> str:
         state = "closed" if self._closed else "open"
         return f"<EventStream {state}>"
+
+
+class StoppingEventStream(EventStream, Generic[H]):
+    """An :class:`EventStream` that, left before its end, also stops the work on the server.
+
+    ``unfinished()`` says what is still running (None: nothing), and
+    ``stop(handle)`` stops it. Best effort: bounded by :data:`STOP_TIMEOUT`,
+    shielded from the cancellation that may be closing the stream, and never
+    raising over the caller's own way out (a failure is logged at DEBUG).
+
+    Only leaving is a stop: a ``break``, a cancellation, closing it. A stream
+    that failed (a read error, a dropped connection) leaves the work running,
+    so the caller can re-attach to it.
+    """
+
+    def __init__(
+        self,
+        events: AsyncGenerator[Event, None],
+        unfinished: Callable[[], H | None],
+        stop: Callable[[H], Awaitable[None]],
+    ) -> None:
+        super().__init__(events)
+        self._unfinished = unfinished
+        self._stop = stop
+        self._failed = False
+
+    async def __anext__(self) -> Event:
+        try:
+            return await super().__anext__()
+        except StopAsyncIteration:
+            raise
+        except Exception:
+            self._failed = True  # not the caller leaving: the work may be re-attached
+            raise
+
+    async def aclose(self) -> None:
+        """Stop the call: close the response in flight, and stop the run if it had not ended."""
+        running = None if self._closed or self._failed else self._unfinished()
+        try:
+            await super().aclose()
+        finally:
+            if running is not None:
+                with anyio.CancelScope(shield=True), anyio.move_on_after(STOP_TIMEOUT):
+                    try:
+                        await self._stop(running)
+                    except Exception as error:
+                        _log.debug("stopping the abandoned run failed: %s", type(error).__name__)

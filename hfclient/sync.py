@@ -224,6 +224,11 @@ class SyncHuggingChat(_SyncClient[HuggingChat]):
 
     stream = _Streaming(HuggingChat.stream)
     complete = _Blocking(HuggingChat.complete)
+    resume = _Streaming(HuggingChat.resume)
+    stop = _Blocking(HuggingChat.stop)
+    answer_elicitation = _Blocking(HuggingChat.answer_elicitation)
+    resume_elicitation = _Streaming(HuggingChat.resume_elicitation)
+    mcp_servers = _Blocking(HuggingChat.mcp_servers)
     with_options = _Copying(HuggingChat.with_options)
 
 

@@ -20,6 +20,7 @@ class Scripted:
     status: int = 200
     headers: tuple[tuple[str, str], ...] = ()
     chunks: Sequence[bytes] = ()
+    dropped: bool = False  # the connection breaks after the chunks, before the body's end
 
 
 @attrs.define
@@ -53,10 +54,14 @@ def drive(machine: Machine, responses: Iterable[Scripted | TransportError]) -> R
                 inputs = [
                     ResponseStarted(response.status, response.headers),
                     *(BodyChunk(c) for c in response.chunks),
-                    BodyEnded(),
+                    None if response.dropped else BodyEnded(),
                 ]
             elif event is NEED_DATA:
-                machine.receive(inputs.pop(0))  # type: ignore[arg-type]
+                received = inputs.pop(0)
+                if received is None:
+                    machine.connection_dropped()
+                else:
+                    machine.receive(received)  # type: ignore[arg-type]
             elif event is NO_MORE_EVENTS:
                 return run
             else:

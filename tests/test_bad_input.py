@@ -33,7 +33,7 @@ async def test_messages_of_the_wrong_shape(messages: object, why: str) -> None:
     transport = ReplayTransport([])
     for client in (
         router(transport),
-        HuggingChat(hf_chat="c", transport=transport),
+        HuggingChat(hf_chat="c", token="t", transport=transport),
         Hailuo(token="t", device_id="d", uuid="u", transport=transport),
     ):
         kwargs = {} if isinstance(client, Hailuo) else {"model": "org/model"}
@@ -48,7 +48,7 @@ async def test_a_model_that_is_not_a_name(model: object) -> None:
     with pytest.raises(ArgumentError, match="model is the name of a model"):
         router(transport).stream([{"role": "user", "content": "hi"}], model=model)  # type: ignore[arg-type]
     with pytest.raises(ArgumentError, match="model is the name of a model"):
-        HuggingChat(hf_chat="c", transport=transport).stream(
+        HuggingChat(hf_chat="c", token="t", transport=transport).stream(
             [{"role": "user", "content": "hi"}],
             model=model,  # type: ignore[arg-type]
         )

@@ -6,6 +6,7 @@ import base64
 import json
 from collections.abc import Iterator, Sequence
 
+import attrs
 import pytest
 
 from codec.http import HttpRequest
@@ -60,6 +61,7 @@ ROOT_ID = "76e4703a-d1d1-4604-98d5-3a8ed5f2fb96"  # system root of huggingchat-v
 LAST_ID = "c37b847d-bb19-4a4f-ac25-bb18ef95d55d"  # assistant in huggingchat-v2.conversation
 LEGACY_LAST_ID = "c41f8e27-95ab-4d3c-8e6f-1a2b7d9c0e53"  # assistant in the 2025-05 data (§4.6)
 BOUNDARY = "b0undary0f0test"
+GENERATION_ID = "0f8e2c1a-4b5d-4e6f-9a7b-8c9d0e1f2a3b"
 BASE = "https://huggingface.co/chat"
 QUESTION = "Explain TLS certificate trust, briefly."
 
@@ -91,6 +93,7 @@ def machine(**kwargs: object) -> HuggingChatMachine:
         "model": MODEL,
         "messages": [{"role": "user", "content": QUESTION}],
         "new_id": lambda: BOUNDARY,
+        "new_uuid": lambda: GENERATION_ID,
         "now": lambda: 1_750_000_000.0,
     }
     options.update(kwargs)
@@ -160,16 +163,21 @@ def test_v2_new_conversation_create_parent_send_stream() -> None:
     assert send.header("Referer") == f"{BASE}/conversation/{CONVERSATION_ID}"
     assert send.header("Content-Type") == f"multipart/form-data; boundary={BOUNDARY}"
 
-    # The data part, byte for byte: compact JSON, no era-specific keys (§2.6).
+    # The data part, byte for byte: compact JSON, today's keys (§2.6): no tools
+    # unless asked, and the run's id for stop and re-attach.
     ((headers, body),) = multipart(send)
     assert headers == {"content-disposition": 'form-data; name="data"'}
     assert body == (
         b'{"inputs":"Explain TLS certificate trust, briefly.",'
-        b'"id":"76e4703a-d1d1-4604-98d5-3a8ed5f2fb96","is_retry":false}'
+        b'"id":"76e4703a-d1d1-4604-98d5-3a8ed5f2fb96","is_retry":false,'
+        b'"selectedMcpServerNames":[],'
+        b'"generationId":"0f8e2c1a-4b5d-4e6f-9a7b-8c9d0e1f2a3b"}'
     )
     assert run.events[0] == Conversation(
         "huggingchat", conversation_id=CONVERSATION_ID, model=MODEL
     )
+    assert isinstance(run.events[0], Conversation)
+    assert run.events[0].generation_id == GENERATION_ID  # to stop or re-attach
     assert isinstance(run.events[-1], Finished)
     assert run.delays == [0.0, 0.0, 0.0]
 
@@ -244,7 +252,7 @@ def test_created_2026_body_with_the_conversation_skips_the_get() -> None:
     assert [r.method for r in run.requests] == ["POST", "POST"]
     assert sent_data(run)["id"] == ROOT_ID
     assert run.events[0] == Conversation(
-        "huggingchat", conversation_id=CONVERSATION_ID, model=MODEL
+        "huggingchat", conversation_id=CONVERSATION_ID, model=MODEL, generation_id=GENERATION_ID
     )
 
 
@@ -279,8 +287,10 @@ def test_same_model_continues_sending_only_the_trailing_user_messages() -> None:
         "inputs": "And a coroutine?\nKeep it short.",
         "id": LAST_ID,  # re-queried: the newest message of the conversation
         "is_retry": False,
+        "selectedMcpServerNames": [],  # no tools unless asked (chat-ui runMcpFlow.ts)
+        "generationId": GENERATION_ID,
     }
-    assert run.events[0] == handle()
+    assert run.events[0] == attrs.evolve(handle(), generation_id=GENERATION_ID)
 
 
 def test_a_trailing_system_message_does_not_end_the_user_run() -> None:
@@ -356,13 +366,51 @@ def test_format_prompt() -> None:
 
 
 def test_web_search_is_sent_only_when_asked() -> None:
-    run = drive(machine(web_search=True), [created(), ok(V2_NEW), streamed(STREAM_2026)])
+    # Before 2025-09-24: the web_search flag (and that era's tools and is_continue).
+    run = drive(machine(web_search=True, era="v2"), [created(), ok(V2_NEW), streamed(STREAM_2026)])
     assert sent_data(run) == {
         "inputs": QUESTION,
         "id": ROOT_ID,
         "is_retry": False,
+        "is_continue": False,
         "web_search": True,
+        "tools": [],
     }
+    # Today: the web search MCP server among the selected ones.
+    run = drive(
+        machine(web_search=True, tools=["Hugging Face"]),
+        [created(), ok(V2_NEW), streamed(STREAM_2026)],
+    )
+    assert sent_data(run)["selectedMcpServerNames"] == ["Hugging Face", "Web Search (Exa)"]
+    assert "web_search" not in sent_data(run)
+
+
+def test_tools_are_the_callers_choice_in_their_era() -> None:
+    run = drive(machine(tools=["Hugging Face"]), [created(), ok(V2_NEW), streamed(STREAM_2026)])
+    assert sent_data(run)["selectedMcpServerNames"] == ["Hugging Face"]
+    with pytest.raises(ArgumentError, match="2025-11-12"):
+        machine(tools=["Hugging Face"], era="2025-10-20")
+    with pytest.raises(ArgumentError, match="no web search"):
+        machine(web_search=True, era="2025-10-20")
+    with pytest.raises(ArgumentError, match="list of MCP server names"):
+        machine(tools="Hugging Face")
+
+
+def test_era_is_a_date_and_the_spec_dates_decide_what_is_sent() -> None:
+    import datetime
+
+    def keys(era: object) -> list[str]:
+        run = drive(machine(era=era), [created(), ok(V2_NEW), streamed(STREAM_2026)])
+        assert run.error is None, run.error
+        return list(sent_data(run))
+
+    base = ["inputs", "id", "is_retry"]
+    assert keys("2025-10-01") == [*base, "is_continue"]  # tools/web_search gone 2025-09-24
+    assert keys(datetime.date(2025, 12, 1)) == [*base, "selectedMcpServerNames"]
+    assert keys("2026-06-11") == [*base, "selectedMcpServerNames", "generationId"]
+    assert keys(None) == keys("2026-08-21")
+    with pytest.raises(ArgumentError, match="YYYY-MM-DD"):
+        machine(era="yesterday")
 
 
 def test_an_image_travels_as_a_base64_files_part() -> None:
@@ -478,7 +526,11 @@ def test_401_is_missing_auth_with_the_hint_and_no_secret() -> None:
         [created(), ok(V2_NEW), error(401, b"You have to be logged in.", "text/plain")],
     )
     assert isinstance(run.error, MissingAuthError)
-    assert run.events == [Conversation("huggingchat", conversation_id=CONVERSATION_ID, model=MODEL)]
+    assert run.events == [
+        Conversation(
+            "huggingchat", conversation_id=CONVERSATION_ID, model=MODEL, generation_id=GENERATION_ID
+        )
+    ]
     assert_no_secret(run)
 
 
@@ -639,10 +691,28 @@ def test_secrets_never_appear_in_requests_events_or_errors() -> None:
     assert all(secret not in repr(m) for secret in SECRETS)
 
 
-def test_token_cookie_is_optional() -> None:
-    run = drive(machine(token=None), [created(), ok(V2_NEW), streamed(STREAM_2026)])
+def test_token_cookie_is_optional_before_production_coupled_it() -> None:
+    run = drive(machine(token=None, era="v2"), [created(), ok(V2_NEW), streamed(STREAM_2026)])
     assert run.error is None
     assert all(r.header("Cookie") == f"hf-chat={HF_CHAT}" for r in run.requests)
+
+
+def test_token_cookie_is_needed_from_2025_10_14_before_any_request() -> None:
+    for era in (None, "2025-10-14"):
+        with pytest.raises(MissingAuthError, match="HF_CHAT_TOKEN_COOKIE") as caught:
+            machine(token=None, era=era)
+        assert caught.value.status is None
+    machine(token=None, era="2025-10-13")  # the day before: not yet
+
+
+def test_a_401_says_which_cookie_is_likely_missing() -> None:
+    answers = [error(401, b'{"error":"You have to be logged in."}')]
+    run = drive(machine(token=None, era="v2"), answers)
+    assert isinstance(run.error, MissingAuthError)
+    assert "no token cookie was sent" in str(run.error)
+    run = drive(machine(), answers)
+    assert isinstance(run.error, MissingAuthError)
+    assert "same" in str(run.error)  # both sent: they must be one session's
 
 
 def test_v2_403_is_missing_auth_like_the_legacy_error_node() -> None:

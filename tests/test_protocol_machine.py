@@ -6,6 +6,7 @@ import json
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 
+import attrs
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -29,6 +30,7 @@ from hfclient.protocol import (
 from hfclient.protocol._states import ERROR, IDLE, Key, Node
 from hfclient.protocol._status import ERROR_BODY_LIMIT
 from hfclient.protocol.router_catalog import ProviderMappingMachine, RouterCatalogMachine
+from tests import huggingchat_runs as runs
 from tests import test_protocol_hailuo as hailuo
 from tests import test_protocol_huggingchat as hc
 from tests import test_protocol_router as router
@@ -82,6 +84,22 @@ def hc_continuing(**kwargs: object) -> HuggingChatMachine:
     return hc.machine(messages=hc.HISTORY, conversation=hc.handle(), **kwargs)
 
 
+def hc_reattaching() -> HuggingChatMachine:
+    return HuggingChatMachine.reattaching(
+        hf_chat=hc.HF_CHAT,
+        token=hc.TOKEN,
+        conversation=attrs.evolve(hc.handle(), generation_id=runs.GENERATION_ID),
+    )
+
+
+SSE = (("Content-Type", "text/event-stream"),)
+LOG = runs.logged(runs.long_answer(6))
+# A POST cut after two lines, then the run's log in two parts: a plain close, then its end.
+HC_BROKEN = Scripted(200, hc.JSONL, runs.post_lines(runs.long_answer(6))[:2], dropped=True)
+HC_LOG_HEAD = Scripted(200, SSE, [runs.sse_updates(LOG[:2], end=None)])
+HC_LOG_REST = Scripted(200, SSE, [runs.sse_updates(LOG, after=2)])
+
+
 def router_cached() -> RouterMachine:
     cache: dict[str, object] = {}
     router.drive(router.machine(mapping_cache=cache), [router.mapping_ok, router.stream_ok])
@@ -103,6 +121,11 @@ SCENARIOS: dict[type[Machine], list[tuple[Factory, list[Scripted]]]] = {
         (hc.machine, [hc.error(400, b'{"message":"Model not found"}')]),
         (hc.machine, [hc.created(), hc.error(403, b'{"message":"no"}')]),
         (hc.machine, [hc.created(), hc.ok(hc.V2_NEW), hc.error(429, b'{"message":"slow"}')]),
+        (
+            lambda: hc.machine(reattach=True),
+            [hc.created(), hc.ok(hc.V2_NEW), HC_BROKEN, HC_LOG_HEAD, HC_LOG_REST],
+        ),
+        (hc_reattaching, [HC_LOG_HEAD, HC_LOG_REST]),
     ],
     RouterMachine: [
         (router.machine, [router.mapping_ok, router.error(402), router.stream_ok]),

@@ -41,9 +41,27 @@ def test_text_without_think_is_all_answer(answer: str, points: list[int]) -> Non
     assert split(tokens_of(answer, points)) == ("", answer)
 
 
-def test_only_a_leading_think_is_reasoning() -> None:
-    assert split(["Use ", "<think>", "x</think>"]) == ("", "Use <think>x</think>")
+def test_every_think_section_is_reasoning() -> None:
+    # A tool-using turn streams one section per round (chat-ui runMcpFlow.ts).
+    assert split(["Use ", "<think>", "x</think>"]) == ("x", "Use ")
     assert split(["\n ", "<think>a</think>b"]) == ("a", "b")
+    assert split(["<think>r1</think>Let me look.", "<thi", "nk>r2</th", "ink>Found it."]) == (
+        "r1r2",
+        "Let me look.Found it.",
+    )
+
+
+@given(
+    rounds=st.lists(st.tuples(safe_text, safe_text), min_size=1, max_size=4),
+    points=st.lists(st.integers(0, 300), max_size=20),
+)
+def test_rounds_survive_any_cut(rounds: list[tuple[str, str]], points: list[int]) -> None:
+    text = "".join(f"<think>{r}</think>{a}" for r, a in rounds)
+    reasoning, answer = split(tokens_of(text, points))
+    assert reasoning == "".join(r for r, _ in rounds)
+    assert answer == "".join(a for _, a in rounds).lstrip() or answer == "".join(
+        a for _, a in rounds
+    )
 
 
 def test_unclosed_think_is_reasoning_at_the_end() -> None:
@@ -57,5 +75,7 @@ def test_a_lone_angle_bracket_is_answer() -> None:
 
 def test_strip_think() -> None:
     assert strip_think("<think>a</think>\n\nB") == "\n\nB"
-    assert strip_think("B <think>a</think>") == "B <think>a</think>"
-    assert strip_think("<think>unclosed") == "<think>unclosed"
+    assert strip_think("B <think>a</think>") == "B "
+    assert strip_think("<think>a</think>Look.<think>b</think>Done.") == "Look.Done."
+    # chat-ui hides an unclosed section to the end of the text.
+    assert strip_think("A<think>unclosed") == "A"

@@ -243,7 +243,11 @@ async def run_call(service: str, call: Mapping[str, Any], transport: Any) -> tup
 
 # -- scrubbing ---------------------------------------------------------------------
 # The recorder's own scrubbing (hfclient.transport.scrub), then what makes a re-run
-# write the same bytes: the random multipart boundary and Hailuo's clock.
+# write the same bytes: the random multipart boundary, HuggingChat's random
+# generationId (a uuid per run, 2026-06-11 on) and Hailuo's clock.
+
+GENERATION_ID = "00000000-0000-4000-8000-000000000000"
+_GENERATION_ID = re.compile(rb'"generationId":"[0-9a-f-]{36}"')
 
 
 def _boundary_of(headers: Sequence[tuple[str, str]]) -> str | None:
@@ -275,6 +279,8 @@ def scrub_request(request: HttpRequest, scrubber: Scrubber) -> Request:
         headers = tuple((k, v.replace(boundary, BOUNDARY)) for k, v in headers)
         if body:
             body = body.replace(boundary.encode("ascii"), BOUNDARY.encode("ascii"))
+    if body:
+        body = _GENERATION_ID.sub(b'"generationId":"' + GENERATION_ID.encode() + b'"', body)
     return Request(recorded.method, _steady_url(recorded.url), headers, body or None)
 
 

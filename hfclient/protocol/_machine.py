@@ -260,6 +260,15 @@ class Machine:
         except HfClientError as exc:
             self._fail(exc)
 
+    def survives_read_error(self, error: TransportError) -> bool:
+        """Whether a read error in the middle of a response is the machine's to handle.
+
+        By default not: the driver raises it. A machine that can go on (by
+        re-attaching to what the response was streaming) queues its next
+        request and says True; the driver then drives on.
+        """
+        return False
+
     def next_event(self) -> MachineEvent:
         """The next unified event, or a sentinel: NEXT_REQUEST, NEED_DATA, NO_MORE_EVENTS."""
         if self._events:

@@ -5,10 +5,16 @@ Each step is one HTTP exchange (protocols/huggingchat.md §2.3-§2.6, §7):
 1. ``POST /conversation`` (skipped when continuing a conversation of the
    same model) gives the ``conversationId``; from 2026-07-03 its answer also
    carries the conversation itself, and then step 2 is skipped;
-2. the parent message id: ``GET /api/v2/conversations/{id}`` (era ``v2``) or
-   ``GET /conversation/{id}/__data.json`` (era ``legacy``, before 2025-06-05);
+2. the parent message id: ``GET /api/v2/conversations/{id}`` (from
+   2025-06-05) or ``GET /conversation/{id}/__data.json`` (before);
 3. ``POST /conversation/{id}`` (multipart), whose answer is the NDJSON stream
-   of message updates, read to the end of the body (§3.3 rule 5).
+   of message updates, read to the end of the body (§3.3 rule 5);
+4. only when that answer breaks and re-attaching was asked for (2026-07-24
+   on): ``GET /conversation/{id}/stream``, the run's updates as SSE, again
+   after each plain close, with what was already seen skipped.
+
+What the send carries follows the era (a day): each field of ``SendMessage``
+is sent in the era its ``since``/``until`` in the spec cover.
 
 Conversation state follows gpt4free (§8.1): one conversation per model; a
 known model re-queries the parent id and sends only the new user text, a new
@@ -18,17 +24,20 @@ model starts a conversation with the whole history as one prompt.
 from __future__ import annotations
 
 import base64
+import datetime
 import json
 import time
 import uuid
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from typing import ClassVar, Final, Literal, TypeAlias
+from typing import ClassVar, Final, TypeAlias
 
 import attrs
 
 from codec._generated.huggingchat import (
     BASE_URL,
+    ERAS,
     OPERATIONS,
+    WEB_SEARCH_MCP_SERVER,
     CreateConversation,
     CreateConversationResponse,
     SendMessage,
@@ -36,24 +45,28 @@ from codec._generated.huggingchat import (
     build_get_conversation,
     build_get_conversation_data,
     build_send_message,
+    build_stream_generation,
     get_output_url,
     send_message_url,
 )
 from codec.errors import CodecError, RemoteDataError
 from codec.http import FormPart, json_body
-from codec.huggingchat import extract_message_id
+from codec.huggingchat import extract_last_content, extract_message_id
 from codec.values import UNSET
 from hfclient.decoding import StreamDecoder
 from hfclient.errors import (
     ArgumentError,
     DecodeError,
     HfClientError,
+    IncompleteStreamError,
     LocalProtocolError,
     MissingAuthError,
     ModelNotSupportedError,
     RemoteProtocolError,
+    TransportError,
 )
 from hfclient.events import Conversation
+from hfclient.protocol._eras import EraSetting, era_day, in_era
 from hfclient.protocol._machine import Exchange, Machine
 from hfclient.protocol._messages import checked_messages, checked_model
 from hfclient.protocol._prompt import (
@@ -74,19 +87,37 @@ from hfclient.translate.huggingchat import HuggingChatTranslator
 
 __all__ = [
     "AUTH_HINT",
+    "ERA_NAMES",
     "Attachment",
     "Era",
     "HuggingChatMachine",
     "HuggingChatStep",
+    "auth_hint",
+    "checked_session",
     "format_prompt",
+    "utf16_length",
 ]
 
-Era: TypeAlias = Literal["v2", "legacy"]
-_ERAS: Final = ("v2", "legacy")
+Era: TypeAlias = EraSetting
+"""A day (``datetime.date`` or ``"YYYY-MM-DD"``), a name of :data:`ERA_NAMES`, or None: today's."""
+
+ERA_NAMES: Final[dict[str, datetime.date]] = {
+    # The first day of /api/v2 (the spec's get_conversation), and the day before it.
+    "v2": datetime.date.fromisoformat(OPERATIONS["get_conversation"].since or "2025-06-05"),
+    "legacy": datetime.date.fromisoformat(OPERATIONS["get_conversation_data"].until or "2025-06-05")
+    - datetime.timedelta(days=1),
+}
+TOKEN_HINT: Final = (
+    "since 2025-10-14 HuggingChat ties the session to the huggingface.co `token` cookie: "
+    "pass token= or set HF_CHAT_TOKEN_COOKIE (the token cookie of the same browser session "
+    "as hf-chat)"
+)
+# Plain closes of the re-attach stream in a row with nothing new before giving up.
+_MAX_IDLE_REATTACH: Final = 3
 
 AUTH_HINT: Final = (
     "pass hf_chat= (the hf-chat cookie of a logged-in browser session) or set HF_CHAT_COOKIE; "
-    "since 2025-10 also token= or HF_CHAT_TOKEN_COOKIE (the huggingface.co token cookie of "
+    "since 2025-10-14 also token= or HF_CHAT_TOKEN_COOKIE (the huggingface.co token cookie of "
     "the same session)"
 )
 _SERVICE: Final = "huggingchat"
@@ -97,6 +128,64 @@ _BOUNDARY_TRIES: Final = 8
 
 def _uuid_hex() -> str:
     return uuid.uuid4().hex
+
+
+def _uuid4() -> str:
+    return str(uuid.uuid4())
+
+
+def utf16_length(text: str) -> int:
+    """``text.length`` in JavaScript: what ``seenContentLength`` counts."""
+    return len(text.encode("utf-16-le")) // 2
+
+
+def sends(day: datetime.date | None, field: str) -> bool:
+    """Whether ``field`` (``Record.wireKey`` or ``auth.name``, as the spec's ERAS) is in the era."""
+    since, until = ERAS.get(field, (None, None))
+    return in_era(day, since, until)
+
+
+def has_operation(day: datetime.date | None, name: str) -> bool:
+    """Whether the operation ``name`` of the spec exists in the era."""
+    operation = OPERATIONS[name]
+    return in_era(day, operation.since, operation.until)
+
+
+def require_token(day: datetime.date | None, token: str | None, *, what: str) -> None:
+    """MissingAuthError before sending, when the era needs the ``token`` cookie and it is absent."""
+    if token is None and sends(day, "auth.token"):
+        raise MissingAuthError(f"{what} needs the token cookie: {TOKEN_HINT}")
+
+
+def checked_session(
+    hf_chat: str | None, token: str | None, day: datetime.date | None
+) -> tuple[str, str | None]:
+    """The session cookies to send (an empty ``token`` is none), or why they cannot be.
+
+    MissingAuthError without ``hf_chat``, or without ``token`` in an era that
+    couples the session to it; LocalProtocolError for a value no cookie can carry.
+    """
+    if not hf_chat:
+        raise MissingAuthError(f"HuggingChat needs a browser session cookie: {AUTH_HINT}")
+    _check_cookie("hf-chat", hf_chat)
+    token = token or None
+    require_token(day, token, what="HuggingChat")
+    if token is not None:
+        _check_cookie("token", token)
+    return hf_chat, token
+
+
+def auth_hint(token: str | None) -> str:
+    """What a 401 most likely means, by which cookies were sent (neither is ever quoted)."""
+    if token is None:
+        return (
+            "no token cookie was sent, and without it a coupled session is anonymous; " + TOKEN_HINT
+        )
+    return (
+        "both cookies were sent: the hf-chat session has likely expired or logged out, or the "
+        "token cookie is not the one of the same browser session (the server then treats the "
+        "session as anonymous); copy both again from one logged-in browser: " + AUTH_HINT
+    )
 
 
 @attrs.frozen(slots=True, repr=False)
@@ -204,11 +293,13 @@ class HuggingChatStep(Step):
     CREATE_CONVERSATION = "create_conversation"
     GET_CONVERSATION = "get_conversation"
     SEND_MESSAGE = "send_message"
+    STREAM_GENERATION = "stream_generation"
 
 
 _CREATE: Final = HuggingChatStep.CREATE_CONVERSATION
 _GET: Final = HuggingChatStep.GET_CONVERSATION
 _SEND: Final = HuggingChatStep.SEND_MESSAGE
+_REATTACH: Final = HuggingChatStep.STREAM_GENERATION
 
 
 class HuggingChatMachine(Machine):
@@ -223,13 +314,25 @@ class HuggingChatMachine(Machine):
     its preprompt (``preprompt`` wins over them) and the history as one
     prompt (:func:`format_prompt`). A :class:`~hfclient.events.Conversation`
     event is emitted as soon as the conversation id is known; pass it back
-    for the next turn.
+    for the next turn, or to stop or re-attach to this one.
 
-    ``era`` picks how the parent message is found: ``"v2"`` (2025-06-05 on)
-    or ``"legacy"`` (``__data.json``; the send then also carries
-    ``is_continue`` and ``tools`` as that era's clients did). ``web_search``
-    is sent only when true (the server drops the key since 2025-09-24).
-    ``files`` (:class:`Attachment`) go as ``files`` parts (§2.6).
+    ``era`` is the day whose protocol to speak (:data:`Era`; default
+    today's): it picks how the parent message is found (``__data.json``
+    before 2025-06-05) and which fields the send carries. Where the era ties
+    the session to the ``token`` cookie (2025-10-14 on), a missing one is a
+    :class:`MissingAuthError` before anything is sent.
+
+    ``tools`` names the MCP servers the turn may use (2025-11-12 on); none by
+    default, so the server runs no tool it was not asked for.
+    ``web_search`` adds the web search server, or, before 2025-09-24, sends
+    ``web_search``. ``files`` (:class:`Attachment`) go as ``files`` parts
+    (§2.6). ``generation_id`` (a uuid; made with ``new_uuid`` when not given)
+    names the run (2026-06-11 on) for ``stop-generating`` and re-attaching.
+    ``resume_elicitation`` is the id of an answered, parked elicitation of
+    ``conversation``: the send then continues the parked turn instead of
+    adding a message. ``reattach`` (2026-07-24 on): when the answer breaks
+    off (a cut body, a dropped connection, a read error), re-attach to the
+    run (``GET /conversation/{id}/stream``) and go on where it broke.
 
     ``new_id`` makes multipart boundaries, ``now`` is the clock for
     HTTP-date ``Retry-After`` values; the machine reads nothing else.
@@ -239,9 +342,9 @@ class HuggingChatMachine(Machine):
     """
 
     TRANSITIONS: ClassVar[Transitions] = transition_table(
-        starts=[_CREATE, _GET],  # a new conversation, or continuing one
-        follows={_CREATE: [_GET, _SEND], _GET: [_SEND]},
-        completes=[_SEND],
+        starts=[_CREATE, _GET, _REATTACH],  # a new conversation, continuing one, re-attaching
+        follows={_CREATE: [_GET, _SEND], _GET: [_SEND], _SEND: [_REATTACH], _REATTACH: [_REATTACH]},
+        completes=[_SEND, _REATTACH],
     )
 
     def __init__(
@@ -254,26 +357,28 @@ class HuggingChatMachine(Machine):
         conversation: Conversation | None = None,
         preprompt: str | None = None,
         web_search: bool = False,
+        tools: Sequence[str] = (),
         files: Sequence[Attachment] = (),
-        era: Era = "v2",
+        era: Era = None,
+        generation_id: str | None = None,
+        resume_elicitation: str | None = None,
+        reattach: bool = False,
         base_url: str = BASE_URL,
         headers: Iterable[tuple[str, str]] = (),
         read_timeout: float | None = 30.0,
         new_id: Callable[[], str] = _uuid_hex,
+        new_uuid: Callable[[], str] = _uuid4,
         now: Callable[[], float] = time.time,
     ) -> None:
         super().__init__()
-        if not hf_chat:
-            raise MissingAuthError(f"HuggingChat needs a browser session cookie: {AUTH_HINT}")
-        _check_cookie("hf-chat", hf_chat)
-        token = token or None  # an empty cookie is no cookie
-        if token is not None:
-            _check_cookie("token", token)
+        self._day = era_day(era, ERA_NAMES)
+        hf_chat, token = checked_session(hf_chat, token, self._day)
         checked_model(model)
-        messages, images = images_as_files(checked_messages(messages))
+        if resume_elicitation is None:
+            messages, images = images_as_files(checked_messages(messages))
+        else:
+            images = []
         files = (*files, *images)
-        if era not in _ERAS:
-            raise LocalProtocolError(f"era must be 'v2' or 'legacy', not {era!r}")
         if read_timeout is not None and not read_timeout > 0:
             raise LocalProtocolError("read_timeout must be a positive number of seconds or None")
         if conversation is not None and conversation.service != _SERVICE:
@@ -283,7 +388,7 @@ class HuggingChatMachine(Machine):
         self._hf_chat = hf_chat
         self._token = token
         self._model = model
-        self._era = era
+        self._mcp_servers = self._checked_tools(tools, web_search)
         self._web_search = web_search
         self._files = tuple(files)
         self._base_url = base_url
@@ -291,27 +396,126 @@ class HuggingChatMachine(Machine):
         self._read_timeout = None if read_timeout is None else float(read_timeout)
         self._new_id = new_id
         self._now = now
+        self._resume_elicitation = resume_elicitation
+        self._initial_length = 0
+        self._generation_id = self._checked_generation(generation_id, new_uuid)
+        self._reattach = self._checked_reattach(reattach)
+        self._translator = HuggingChatTranslator(file_url=self._file_url)
+        self._from_seq = 0
+        self._idle_reattaches = 0
         self._conversation_id: str | None = None
         continuing = (
             conversation is not None
             and conversation.conversation_id is not None
             and conversation.model == model
         )
-        if continuing:
-            assert conversation is not None
+        if resume_elicitation is not None:
+            if not continuing:
+                raise ArgumentError(
+                    "resume_elicitation continues a parked turn: pass its conversation "
+                    "(the Conversation of that turn, same model)"
+                )
+            if not sends(self._day, "SendMessage.resumeElicitationId"):
+                raise ArgumentError("elicitations exist on HuggingChat from 2026-08-21 on")
+            self._inputs = ""
+        elif continuing:
             self._inputs = trailing_user_text(messages)
             if not self._inputs:
                 raise LocalProtocolError(
                     "no user message to send: the last message is not a user's"
                 )
-            self._conversation_id = conversation.conversation_id
-            self._emit([self._handle()])
-            self._send_parent_query()
         else:
             self._inputs = format_prompt(messages)
             if not self._inputs:
                 raise LocalProtocolError("no text to send: the messages are empty")
+        if continuing:
+            assert conversation is not None
+            self._conversation_id = conversation.conversation_id
+            self._emit([self._handle()])
+            self._send_parent_query()
+        else:
             self._send_create(preprompt if preprompt is not None else system_text(messages))
+
+    @classmethod
+    def reattaching(
+        cls,
+        *,
+        hf_chat: str | None,
+        conversation: Conversation,
+        token: str | None = None,
+        generation_id: str | None = None,
+        from_seq: int = 0,
+        era: Era = None,
+        base_url: str = BASE_URL,
+        headers: Iterable[tuple[str, str]] = (),
+        read_timeout: float | None = 30.0,
+    ) -> HuggingChatMachine:
+        """Re-attach to a run of ``conversation`` (2026-07-24 on): its updates after ``from_seq``.
+
+        ``generation_id`` picks the run (default: the conversation's, else its
+        newest); ``from_seq`` 0 gives the run from its start. The answer goes
+        on through plain closes of the stream until the run's ``end``.
+        """
+        self = cls.__new__(cls)
+        Machine.__init__(self)
+        self._day = era_day(era, ERA_NAMES)
+        self._hf_chat, self._token = checked_session(hf_chat, token, self._day)
+        if conversation.service != _SERVICE or conversation.conversation_id is None:
+            raise ArgumentError("re-attaching needs the Conversation of a HuggingChat turn")
+        if isinstance(from_seq, bool) or not isinstance(from_seq, int) or from_seq < 0:
+            raise ArgumentError(f"from_seq is a whole number, 0 or more, not {from_seq!r}")
+        self._model = conversation.model or ""
+        self._base_url = base_url
+        self._headers = tuple(headers)
+        self._read_timeout = None if read_timeout is None else float(read_timeout)
+        self._now = time.time
+        self._conversation_id = conversation.conversation_id
+        self._generation_id = generation_id or conversation.generation_id
+        self._reattach = self._checked_reattach(True)
+        self._translator = HuggingChatTranslator(file_url=self._file_url)
+        self._translator.switch_stream(replay=False)
+        self._from_seq = from_seq
+        self._idle_reattaches = 0
+        self._resume_elicitation = None
+        self._initial_length = 0
+        self._emit([attrs.evolve(conversation, generation_id=self._generation_id)])
+        self._queue_reattach(from_seq)
+        return self
+
+    def _checked_tools(self, tools: Sequence[str], web_search: bool) -> list[str] | None:
+        if isinstance(tools, str) or not all(isinstance(t, str) and t for t in tools):
+            raise ArgumentError("tools is a list of MCP server names")
+        if not sends(self._day, "SendMessage.selectedMcpServerNames"):
+            if tools:
+                raise ArgumentError(
+                    "tools= picks MCP servers, which HuggingChat has from 2025-11-12"
+                )
+            if web_search and not sends(self._day, "SendMessage.web_search"):
+                raise ArgumentError(
+                    "HuggingChat had no web search from 2025-09-24 to 2025-11-12 (MCP)"
+                )
+            return None
+        names = list(dict.fromkeys(tools))
+        if web_search and WEB_SEARCH_MCP_SERVER not in names:
+            names.append(WEB_SEARCH_MCP_SERVER)
+        return names
+
+    def _checked_generation(
+        self, generation_id: str | None, new_uuid: Callable[[], str]
+    ) -> str | None:
+        if not sends(self._day, "SendMessage.generationId"):
+            return None
+        chosen = generation_id or new_uuid()
+        try:
+            uuid.UUID(chosen)
+        except ValueError:
+            raise ArgumentError(f"generation_id must be a uuid, not {chosen!r}") from None
+        return chosen
+
+    def _checked_reattach(self, reattach: bool) -> bool:
+        if reattach and not has_operation(self._day, "stream_generation"):
+            raise ArgumentError("re-attaching to a run exists on HuggingChat from 2026-07-24 on")
+        return reattach
 
     @property
     def model(self) -> str:
@@ -328,11 +532,41 @@ class HuggingChatMachine(Machine):
         """Seconds the driver allows between two body chunks before giving up (None: no limit)."""
         return self._read_timeout
 
+    @property
+    def generation_id(self) -> str | None:
+        """The run's id (sent from 2026-06-11), for stop-generating and re-attaching."""
+        return self._generation_id
+
+    @property
+    def content(self) -> str:
+        """The message text streamed so far, ``<think>`` sections included (what chat-ui stores)."""
+        return self._translator.content
+
+    @property
+    def seen_content_length(self) -> int:
+        """The stop point of what was streamed: the message's length in UTF-16 units.
+
+        What chat-ui's web client sends as ``seenContentLength``: the message
+        content (``<think>`` sections included, and for a resumed turn the
+        text the parked message already had) as JavaScript counts it.
+        """
+        return self._initial_length + utf16_length(self._translator.content)
+
+    @property
+    def answered(self) -> bool:
+        """Whether the run's end came (final answer, error, a parked question): nothing to stop."""
+        return self._translator.complete
+
     # The flow.
 
     def _handle(self) -> Conversation:
         # No message id: the next turn re-queries its parent, as gpt4free does (§8.1).
-        return Conversation(_SERVICE, conversation_id=self._conversation_id, model=self._model)
+        return Conversation(
+            _SERVICE,
+            conversation_id=self._conversation_id,
+            model=self._model,
+            generation_id=self._generation_id,
+        )
 
     @property
     def _id(self) -> str:
@@ -353,7 +587,7 @@ class HuggingChatMachine(Machine):
         self._queue(_CREATE, Exchange(request, OPERATIONS["create_conversation"]))
 
     def _send_parent_query(self) -> None:
-        if self._era == "legacy":
+        if not has_operation(self._day, "get_conversation"):
             # "11": both nodes, as gpt4free asked; the page node is the one needed (§2.4).
             request = build_get_conversation_data(
                 conversation_id=self._id,
@@ -375,14 +609,25 @@ class HuggingChatMachine(Machine):
             self._queue(_GET, Exchange(request, OPERATIONS["get_conversation"]))
 
     def _send_message(self, parent: str) -> None:
-        legacy = self._era == "legacy"
-        data = SendMessage(
-            inputs=self._inputs,
-            id=parent,
-            is_retry=False,
-            is_continue=False if legacy else UNSET,  # removed 2025-10-12 (§2.6)
-            web_search=True if self._web_search else UNSET,
-            tools=[] if legacy else UNSET,  # removed 2025-09-24 (§2.6)
+        wanted: dict[str, object] = {
+            "inputs": self._inputs or None,
+            "id": parent,
+            "is_retry": False,
+            "is_continue": False,
+            "web_search": True if self._web_search else None,  # sent only when asked (§2.6)
+            "tools": [],
+            "selectedMcpServerNames": self._mcp_servers,
+            "generationId": self._generation_id,
+            "resumeElicitationId": self._resume_elicitation,
+        }
+        # Each field in the era its spec dates cover (§2.6: is_continue until
+        # 2025-10-12, web_search and tools until 2025-09-24, MCP from 2025-11-12).
+        data = SendMessage.from_wire(
+            {
+                key: value
+                for key, value in wanted.items()
+                if value is not None and sends(self._day, f"SendMessage.{key}")
+            }
         )
         files = [attachment.form_part() for attachment in self._files]
         referer = send_message_url(conversation_id=self._id, base_url=self._base_url)
@@ -396,9 +641,69 @@ class HuggingChatMachine(Machine):
             base_url=self._base_url,
             headers=(("Referer", referer), *self._headers),
         )
-        translator = HuggingChatTranslator(file_url=self._file_url)
-        stream = StreamDecoder("huggingchat", translator=translator)
+        stream = StreamDecoder("huggingchat", translator=self._translator)
         self._queue(_SEND, Exchange(request, OPERATIONS["send_message"], stream=stream))
+
+    # Re-attaching (2026-07-24 on).
+
+    def _queue_reattach(self, from_seq: int) -> None:
+        request = build_stream_generation(
+            conversation_id=self._id,
+            hf_chat=self._hf_chat,
+            token=self._token,
+            generation_id=self._generation_id,
+            from_seq=str(from_seq),
+            base_url=self._base_url,
+            headers=self._headers,
+        )
+        stream = StreamDecoder(stream="generation_updates", translator=self._translator)
+        self._queue(_REATTACH, Exchange(request, OPERATIONS["stream_generation"], stream=stream))
+
+    def _can_reattach(self) -> bool:
+        if not self._reattach or self._translator.complete or self.step not in (_SEND, _REATTACH):
+            return False
+        idle = self.step is _REATTACH and not self._translator.updates_seen
+        return not (idle and self._idle_reattaches + 1 >= _MAX_IDLE_REATTACH)
+
+    def _broke_off(self) -> bool:
+        """The answer in flight broke before its end: re-attach if asked, and say so."""
+        if not self._can_reattach():
+            return False
+        if self.step is _SEND:
+            # The POST stream has no sequence numbers: replay the run, skip what was seen.
+            self._translator.switch_stream(replay=True)
+            self._from_seq = 0
+        else:
+            seen = self._translator.updates_seen
+            self._idle_reattaches = 0 if seen else self._idle_reattaches + 1
+            self._from_seq += seen
+            self._translator.switch_stream(replay=False)
+        self._queue_reattach(self._from_seq)
+        return True
+
+    def survives_read_error(self, error: TransportError) -> bool:
+        """A read error in the answer: re-attach instead of failing, when asked to."""
+        if not self._can_reattach():
+            return False
+        self.connection_dropped()  # the same as a body cut short
+        return True
+
+    def _on_connection_dropped(self, exchange: Exchange) -> None:
+        if not self._broke_off():
+            super()._on_connection_dropped(exchange)
+
+    def _end(self, exchange: Exchange) -> None:
+        if exchange.stream is None or not self._reattach:
+            super()._end(exchange)
+            return
+        try:
+            super()._end(exchange)
+        except IncompleteStreamError as exc:
+            # A body that ended before the run did: the re-attach stream's lifetime
+            # cap, or a cut POST. The events decoded before it still count.
+            self._emit(exc.events)  # type: ignore[arg-type]
+            if not self._broke_off():
+                raise
 
     def _file_url(self, sha: str) -> str:
         return get_output_url(conversation_id=self._id, sha=sha, base_url=self._base_url)
@@ -452,6 +757,14 @@ class HuggingChatMachine(Machine):
         self._send_parent_query()
 
     def _parent_id(self, body: bytes) -> str:
+        parent = self._checked_parent(body)
+        if self._resume_elicitation is not None:
+            # The parked message is continued in place: what it already says counts
+            # towards a stop point (seenContentLength is the whole message's).
+            self._initial_length = utf16_length(extract_last_content(body))
+        return parent
+
+    def _checked_parent(self, body: bytes) -> str:
         if _is_html(body):
             raise MissingAuthError(
                 f"the conversation came back as {server_message(body)}: {AUTH_HINT}",
@@ -483,7 +796,7 @@ class HuggingChatMachine(Machine):
         response = exchange.response
         assert response is not None
         error = error_for_status(
-            exchange.operation, response, body, now=self._now(), hint=AUTH_HINT
+            exchange.operation, response, body, now=self._now(), hint=auth_hint(self._token)
         )
         if self.step is _CREATE and response.status == 400:
             # Unknown or unlisted model: the only field a caller controls here (§2.3).

@@ -1,13 +1,17 @@
 """Splitting inline ``<think>…</think>`` reasoning out of a streamed answer.
 
-From 2025-10-14 HuggingChat sends reasoning inline, at the start of the
-answer, instead of as ``reasoning`` updates (protocols/huggingchat.md §12).
-The tags can be cut anywhere between tokens, so a possible partial tag is
-held back until the next token settles it.
+From 2025-10-14 HuggingChat sends reasoning inline instead of as
+``reasoning`` updates (protocols/huggingchat.md §12), and a turn that runs
+tools streams one ``<think>`` section per round (chat-ui
+``src/lib/server/textGeneration/mcp/runMcpFlow.ts``), so a section can open
+anywhere in the answer, not only at its start. The tags can be cut anywhere
+between tokens, so a possible partial tag is held back until the next token
+settles it.
 """
 
 from __future__ import annotations
 
+import re
 from typing import Final
 
 from hfclient.events import ReasoningDelta, TextDelta
@@ -16,14 +20,19 @@ __all__ = ["ThinkSplitter", "strip_think"]
 
 _OPEN: Final = "<think>"
 _CLOSE: Final = "</think>"
+# chat-ui hides each section, an unclosed one to the end of the text.
+_SECTION: Final = re.compile(r"<think>[\s\S]*?(?:</think>|$)")
 
 
 def strip_think(text: str) -> str:
-    """``text`` without a leading ``<think>…</think>`` block (the answer part only)."""
+    """``text`` without its ``<think>…</think>`` sections: the answer as chat-ui shows it.
+
+    Whitespace before a leading section goes with it.
+    """
     head = text.lstrip()
-    if head.startswith(_OPEN) and _CLOSE in head:
-        return head.split(_CLOSE, 1)[1]
-    return text
+    if head.startswith(_OPEN):
+        text = head
+    return _SECTION.sub("", text)
 
 
 def _partial_suffix(text: str, tag: str) -> int:
@@ -35,51 +44,53 @@ def _partial_suffix(text: str, tag: str) -> int:
 
 
 class ThinkSplitter:
-    """Turns answer tokens into ``ReasoningDelta`` and ``TextDelta`` pieces."""
+    """Turns answer tokens into ``ReasoningDelta`` and ``TextDelta`` pieces.
+
+    Whitespace before the first section of the answer is dropped, as chat-ui
+    does; every later ``<think>`` re-enters reasoning.
+    """
 
     def __init__(self) -> None:
-        self._state = "start"  # start -> thinking -> answer, or start -> answer
+        self._thinking = False
+        self._started = False  # any text shown yet
         self._held = ""
 
     def feed(self, token: str) -> list[ReasoningDelta | TextDelta]:
         """Take the next token; return what can be shown now."""
-        if self._state == "answer":
-            return [TextDelta(token)] if token else []
         self._held += token
-        if self._state == "start":
-            head = self._held.lstrip()
-            if _OPEN.startswith(head):
-                return []  # still a possible "<think>"
-            if not head.startswith(_OPEN):
-                self._state = "answer"
-                return self._give_text()
-            self._state = "thinking"
-            self._held = head[len(_OPEN) :]
-        return self._thinking()
+        out: list[ReasoningDelta | TextDelta] = []
+        while self._held:
+            tag = _CLOSE if self._thinking else _OPEN
+            if not self._started and not self._thinking:
+                head = self._held.lstrip()
+                if not head or _OPEN.startswith(head):
+                    break  # still a possible leading "<think>"
+                if head.startswith(_OPEN):
+                    self._held = head
+            found = self._held.find(tag)
+            if found >= 0:
+                self._give(out, self._held[:found])
+                self._held = self._held[found + len(tag) :]
+                self._thinking = not self._thinking
+                continue
+            keep = _partial_suffix(self._held, tag)
+            self._give(out, self._held[: len(self._held) - keep])
+            self._held = self._held[len(self._held) - keep :]
+            break
+        return out
 
     def flush(self) -> list[ReasoningDelta | TextDelta]:
         """End of the answer: give out what is held back."""
-        held, self._held = self._held, ""
-        if not held:
-            return []
-        return [ReasoningDelta(held)] if self._state == "thinking" else [TextDelta(held)]
-
-    def _thinking(self) -> list[ReasoningDelta | TextDelta]:
         out: list[ReasoningDelta | TextDelta] = []
-        if _CLOSE in self._held:
-            reasoning, answer = self._held.split(_CLOSE, 1)
-            if reasoning:
-                out.append(ReasoningDelta(reasoning))
-            self._state = "answer"
-            self._held = answer
-            return out + self._give_text()
-        keep = _partial_suffix(self._held, _CLOSE)
-        ready, self._held = (
-            self._held[: len(self._held) - keep],
-            self._held[len(self._held) - keep :],
-        )
-        return [ReasoningDelta(ready)] if ready else []
-
-    def _give_text(self) -> list[ReasoningDelta | TextDelta]:
         held, self._held = self._held, ""
-        return [TextDelta(held)] if held else []
+        self._give(out, held)
+        return out
+
+    def _give(self, out: list[ReasoningDelta | TextDelta], piece: str) -> None:
+        if not piece:
+            return
+        if self._thinking:
+            out.append(ReasoningDelta(piece))
+        else:
+            self._started = True
+            out.append(TextDelta(piece))

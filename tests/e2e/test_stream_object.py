@@ -60,7 +60,7 @@ def gated(gate: Gate, *, ending: str = "complete") -> Response:
 
 async def test_bad_arguments_raise_at_the_call_before_any_request() -> None:
     transport = ReplayTransport([])
-    client = HuggingChat(hf_chat="cookie", transport=transport)
+    client = HuggingChat(hf_chat="cookie", token="token", transport=transport)
     with pytest.raises(LocalProtocolError, match="no message to send"):
         client.stream([], model="some/model")
     assert transport.requests == []

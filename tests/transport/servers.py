@@ -14,7 +14,10 @@ Scripting a response::
 
 Each ``bytes`` part of ``body`` is written (and, with gzip/deflate, flushed
 through the compressor) on its own; at a :class:`Gate` the server waits until
-the test calls ``gate.open()``. A test that opens the gate only after its
+the test calls ``gate.open()``; a callable part is called when reached, for
+bytes that depend on what happened meanwhile (identity encoding, no
+Content-Length). A test
+that opens the gate only after its
 client saw ``b"first"`` knows the parts reached the client as separate reads,
 with no sleep and no timing assumption. ``ending`` cuts the body short with a
 clean close (``"eof"``) or a TCP reset (``"reset"``, SO_LINGER 0).
@@ -95,7 +98,7 @@ class Response:
 
     status: int = 200
     headers: Sequence[tuple[str, str]] = ()
-    body: Sequence[bytes | Gate] = ()
+    body: Sequence[bytes | Gate | Callable[[], bytes]] = ()
     framing: Literal["content-length", "chunked", "eof"] = "content-length"
     encoding: Literal["identity", "gzip", "deflate", "raw-deflate"] = "identity"
     ending: Literal["complete", "eof", "reset"] = "complete"
@@ -436,6 +439,8 @@ def _write_response(sock: socket.socket, response: Response) -> bool:
     if response.encoding != "identity":
         headers.append(("Content-Encoding", response.encoding.removeprefix("raw-")))
     if response.framing == "content-length":
+        if any(callable(part) for part in parts):
+            raise ValueError("callable parts cannot be counted up front: use chunked framing")
         size = sum(len(part) for part in parts if isinstance(part, bytes)) + len(trailer)
         headers.append(("Content-Length", str(size)))
     elif response.framing == "chunked":
@@ -451,6 +456,8 @@ def _write_response(sock: socket.socket, response: Response) -> bool:
         if isinstance(part, Gate):
             if not part.wait():
                 return False
+        elif callable(part):
+            sock.sendall(_framed(part(), response.framing))
         elif part:
             sock.sendall(_framed(part, response.framing))
     if response.ending == "reset":
@@ -480,16 +487,18 @@ def _framed(data: bytes, framing: str) -> bytes:
 _WBITS = {"gzip": 16 + zlib.MAX_WBITS, "deflate": zlib.MAX_WBITS, "raw-deflate": -zlib.MAX_WBITS}
 
 
-def _encoded(response: Response) -> tuple[list[bytes | Gate], bytes]:
+def _encoded(response: Response) -> tuple[list[bytes | Gate | Callable[[], bytes]], bytes]:
     # Each part compressed and sync-flushed alone decodes to exactly that part; the
     # stream's end (the gzip trailer) comes separately, only if the body completes.
     if response.encoding == "identity":
         return list(response.body), b""
+    if any(callable(part) for part in response.body):
+        raise ValueError("callable parts go with identity encoding only")
     compressor = zlib.compressobj(wbits=_WBITS[response.encoding])
-    parts: list[bytes | Gate] = [
-        part
-        if isinstance(part, Gate)
-        else compressor.compress(part) + compressor.flush(zlib.Z_SYNC_FLUSH)
+    parts: list[bytes | Gate | Callable[[], bytes]] = [
+        compressor.compress(part) + compressor.flush(zlib.Z_SYNC_FLUSH)
+        if isinstance(part, bytes)
+        else part
         for part in response.body
     ]
     return parts, compressor.flush()

@@ -197,6 +197,8 @@ class Credential:
     optional: bool = False
     scheme: str | None = None
     doc: str = ""
+    since: str | None = None
+    until: str | None = None
 
 
 @dataclass
@@ -433,7 +435,7 @@ class Loader:
             self.problem(where, "`in` is cookie or header")
         if body.get("secret") is not True:
             self.problem(where, "credentials are `secret: true`")
-        self.era(where, body)
+        since, until = self.era(where, body)
         param = self.string(f"{where}.param", body.get("param"), required=True) or "_"
         return Credential(
             where=str(place),
@@ -442,6 +444,8 @@ class Loader:
             optional=bool(body.get("optional")),
             scheme=self.string(f"{where}.scheme", body.get("scheme")),
             doc=str(body.get("doc", "")),
+            since=since,
+            until=until,
         )
 
     def record(

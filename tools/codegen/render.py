@@ -239,6 +239,7 @@ class ModuleRenderer:
             self.render_operation(body, op)
         self.render_streams_table(body)
         self.render_operations_table(body)
+        self.render_eras_table(body)
         self.render_providers_table(body)
 
         w = Writer()
@@ -316,6 +317,7 @@ class ModuleRenderer:
     def public_names(self) -> list[str]:
         spec = self.spec
         names = ["SERVERS", "BASE_URL", "OPERATIONS", "STREAMS"]
+        names += ["ERAS"] if self.eras() else []
         names += ["PROVIDERS"] if spec.providers else []
         names += [n for n, _, _ in spec.constants]
         names += [r.name for r in spec.types]
@@ -917,6 +919,30 @@ class ModuleRenderer:
             if op.response.get("type"):
                 w(f"response_type={literal(op.response['type'])},", 2)
             w("),", 1)
+        w("}")
+
+    def eras(self) -> list[tuple[str, str | None, str | None]]:
+        """Every field and credential with an era: ``Record.wireKey`` or ``auth.name``."""
+        records = list(self.spec.types) + [r for s in self.spec.streams for _, r in s.events]
+        out = [
+            (f"{record.name}.{f.wire}", f.since, f.until)
+            for record in records
+            for f in record.fields
+            if f.since or f.until
+        ]
+        out += [(f"auth.{c.wire}", c.since, c.until) for c in self.spec.auth if c.since or c.until]
+        return out
+
+    def render_eras_table(self, w: Writer) -> None:
+        eras = self.eras()
+        if not eras:
+            return
+        w()
+        w()
+        w("# The era (since, until) of each field and credential that has one, for the machines.")
+        w("ERAS: Final[Mapping[str, tuple[str | None, str | None]]] = {")
+        for key, since, until in eras:
+            w(f"{literal(key)}: ({literal(since)}, {literal(until)}),", 1)
         w("}")
 
     def render_providers_table(self, w: Writer) -> None:
