@@ -3594,6 +3594,7 @@ OPERATIONS: Final[Mapping[str, OperationInfo]] = {
         content_types=(
     "application/json",
 ),
+        response_type="CreateConversationResponse",
     ),
     "get_conversation_data": OperationInfo(
         name="get_conversation_data",
@@ -3742,6 +3743,7 @@ OPERATIONS: Final[Mapping[str, OperationInfo]] = {
         content_types=(
     "application/json",
 ),
+        response_type="ElicitationAnswerResponse",
     ),
     "list_mcp_servers": OperationInfo(
         name="list_mcp_servers",
@@ -3777,6 +3779,7 @@ OPERATIONS: Final[Mapping[str, OperationInfo]] = {
         content_types=(
     "application/json",
 ),
+        response_type="ModelSummary",
     ),
     "list_conversations": OperationInfo(
         name="list_conversations",
@@ -3796,6 +3799,7 @@ OPERATIONS: Final[Mapping[str, OperationInfo]] = {
         content_types=(
     "application/json",
 ),
+        response_type="ConversationPage",
     ),
     "delete_all_conversations": OperationInfo(
         name="delete_all_conversations",
@@ -3850,6 +3854,7 @@ OPERATIONS: Final[Mapping[str, OperationInfo]] = {
         content_types=(
     "application/json",
 ),
+        response_type="ShareAnswer",
     ),
 }
 
