@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from typing import Final, TypeAlias
 from urllib.parse import urlsplit
 
@@ -31,6 +31,8 @@ __all__ = [
     "ContentSnapshot",
     "CumulativeText",
     "build_chat_request",
+    "build_delete_chat_request",
+    "build_user_info_request",
     "chat_body_to_yy",
     "deltas",
     "encode_uri_component",
@@ -243,7 +245,7 @@ def build_chat_request(
     boundary: str,
     chat_id: str = NEW_CHAT_ID,
     character_id: str = CHARACTER_ID,
-    search_mode: str = "0",
+    search_mode: str = SEARCH_MODE_DEFAULT,
     form: str | None = None,
     base_url: str = BASE_URL,
 ) -> HttpRequest:
@@ -274,3 +276,52 @@ def build_chat_request(
         boundary=boundary,
         base_url=base_url,
     )
+
+
+def build_delete_chat_request(
+    *, token: str, uuid: str, device_id: str, timestamp: int, chat_id: str, base_url: str = BASE_URL
+) -> HttpRequest:
+    """The signed ``DELETE /v1/api/chat/history/{chat_id}`` request (§3 item 4, §6.1)."""
+    return _signed_without_body(
+        delete_chat_url,
+        build_delete_chat,
+        token=token,
+        uuid=uuid,
+        device_id=device_id,
+        timestamp=timestamp,
+        base_url=base_url,
+        chat_id=chat_id,
+    )
+
+
+def build_user_info_request(
+    *, token: str, uuid: str, device_id: str, timestamp: int, base_url: str = BASE_URL
+) -> HttpRequest:
+    """The signed ``GET /v1/api/user/info`` request: is the token live (§3 item 3, §6.1)."""
+    return _signed_without_body(
+        user_info_url,
+        build_user_info,
+        token=token,
+        uuid=uuid,
+        device_id=device_id,
+        timestamp=timestamp,
+        base_url=base_url,
+    )
+
+
+def _signed_without_body(
+    url_of: Callable[..., str],
+    build: Callable[..., HttpRequest],
+    *,
+    token: str,
+    uuid: str,
+    device_id: str,
+    timestamp: int,
+    base_url: str,
+    **path: str,
+) -> HttpRequest:
+    # GET and DELETE sign UNSIGNED_BODY over the exact path and query sent (§6.1).
+    ids = {"uuid": uuid, "device_id": device_id, "unix": str(timestamp)}
+    parts = urlsplit(url_of(**ids, **path, base_url=base_url))
+    yy = sign(f"{parts.path}?{parts.query}", UNSIGNED_BODY, timestamp)
+    return build(**ids, **path, yy=yy, token=token, base_url=base_url)

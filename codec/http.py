@@ -10,19 +10,24 @@ from urllib.parse import unquote_plus
 import attrs
 
 __all__ = [
+    "ALWAYS_SECRET_HEADERS",
+    "RESPONSE_SECRET_HEADERS",
     "FormPart",
     "HttpRequest",
     "encode_multipart",
     "first_header",
     "join_url",
     "json_body",
+    "masked_headers",
     "query_string",
 ]
 
-# Header names whose values are credentials whatever a spec says.
 ALWAYS_SECRET_HEADERS: Final = frozenset(
     {"authorization", "proxy-authorization", "cookie", "x-api-key", "token"}
 )
+"""Request header names whose values are credentials whatever a spec says."""
+RESPONSE_SECRET_HEADERS: Final = frozenset({"set-cookie", "set-cookie2"})
+"""Response headers that hand out credentials (a new session cookie)."""
 _MASK: Final = "<redacted>"
 
 
@@ -93,11 +98,18 @@ class HttpRequest:
         return frozenset(v for v in values if v)
 
     def __repr__(self) -> str:
-        shown = tuple((key, _MASK if self.is_secret(key) else value) for key, value in self.headers)
+        shown = masked_headers(self.headers, ALWAYS_SECRET_HEADERS | self.secret_headers)
         return (
             f"HttpRequest(method={self.method!r}, url={self.redacted_url()!r}, headers={shown!r}, "
             f"body=<{len(self.body)} bytes>)"
         )
+
+
+def masked_headers(
+    headers: Iterable[tuple[str, str]], secret: frozenset[str]
+) -> tuple[tuple[str, str], ...]:
+    """``headers`` with the value of every header named in ``secret`` (lowercase) masked."""
+    return tuple((key, _MASK if key.lower() in secret else value) for key, value in headers)
 
 
 def json_body(value: object) -> bytes:

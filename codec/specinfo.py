@@ -28,6 +28,8 @@ class OperationInfo:
     ``content_types`` are the media types (no parameters) a successful answer
     may be labelled with; empty when the spec does not know them. They
     document, they do not choose the decoder: the spec's stream framing does.
+    ``response_type`` names the record class a JSON answer decodes into, when
+    the spec gives one.
     """
 
     name: str
@@ -41,6 +43,7 @@ class OperationInfo:
     record_headers: tuple[str, ...] = ("content-type",)
     match_on: tuple[str, ...] = ("method", "path", "query", "body")
     content_types: tuple[str, ...] = ()
+    response_type: str | None = None
 
 
 @attrs.frozen(slots=True)

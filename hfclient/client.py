@@ -18,8 +18,18 @@ concurrently over one connection pool.
 
 from __future__ import annotations
 
-from collections.abc import AsyncGenerator, Mapping, Sequence
-from typing import Any, Self, TypeVar
+import logging
+from collections.abc import (
+    AsyncGenerator,
+    AsyncIterator,
+    Awaitable,
+    Callable,
+    Mapping,
+    Sequence,
+)
+from typing import Any, Final, Self, TypeVar
+
+import anyio
 
 from codec._generated import hailuo as hailuo_spec
 from codec._generated import huggingchat as huggingchat_spec
@@ -28,11 +38,13 @@ from hfclient._options import NOT_GIVEN, ClientBase, NotGiven, TransportChoice, 
 from hfclient.completion import Completion, collect
 from hfclient.credentials import Secret, from_env
 from hfclient.driver import drive
-from hfclient.errors import ArgumentError, MissingAuthError
+from hfclient.errors import ArgumentError, HfClientError, MissingAuthError
 from hfclient.events import Conversation, Event
+from hfclient.info import ConversationInfo, ModelInfo
 from hfclient.protocol import Machine
 from hfclient.protocol._messages import checked_url
 from hfclient.protocol.hailuo import HailuoMachine
+from hfclient.protocol.hailuo_calls import DeleteChatMachine, UserInfoMachine
 from hfclient.protocol.huggingchat import Attachment, Era, HuggingChatMachine
 from hfclient.protocol.huggingchat_calls import (
     AnswerElicitationMachine,
@@ -41,12 +53,21 @@ from hfclient.protocol.huggingchat_calls import (
     McpServersMachine,
     StopGenerationMachine,
 )
+from hfclient.protocol.huggingchat_library import (
+    ConversationMachine,
+    ConversationsPageMachine,
+    DeleteAllConversationsMachine,
+    DeleteConversationMachine,
+    ModelMachine,
+    ModelsMachine,
+    ShareConversationMachine,
+    UpdateConversationMachine,
+)
 from hfclient.protocol.router import RouterMachine, resolve_model, split_model
 from hfclient.protocol.router_catalog import (
     ProviderMappingEntry,
     ProviderMappingMachine,
     RouterCatalogMachine,
-    RouterModel,
 )
 from hfclient.stream import EventStream, StoppingEventStream
 from hfclient.timeouts import Timeout, TimeoutSetting
@@ -55,6 +76,11 @@ __all__ = ["Hailuo", "HuggingChat", "InferenceProviders", "TransportChoice"]
 
 Messages = Sequence[Mapping[str, object]]
 
+log = logging.getLogger("hfclient.client")
+
+CLEANUP_LIMIT: Final = 10.0
+"""Seconds an ``ephemeral=True`` call gives the request that deletes its conversation, at most."""
+
 
 _M = TypeVar("_M", bound=Machine)
 
@@ -62,8 +88,15 @@ _M = TypeVar("_M", bound=Machine)
 class _Client(ClientBase):
     """What the three clients share: running a machine as a stream, and to its end."""
 
-    def _run(self, machine: Machine) -> EventStream:
+    def _run(
+        self,
+        machine: Machine,
+        *,
+        then_delete: Callable[[Conversation], Awaitable[None]] | None = None,
+    ) -> EventStream:
         events: AsyncGenerator[Event, None] = drive(machine, self._transport, self._settings)
+        if then_delete is not None:
+            events = _then_deleted(events, then_delete)
         return EventStream(events)
 
     async def _fetch(self, machine: _M) -> _M:
@@ -190,10 +223,10 @@ class InferenceProviders(_Client):
         )
         return await self._collect(self._run(machine))
 
-    async def models(self) -> list[RouterModel]:
+    async def models(self) -> list[ModelInfo]:
         """The router's model catalogue (``GET /v1/models`` at ``base_url``), in its order.
 
-        Each :class:`~hfclient.protocol.router_catalog.RouterModel` lists its
+        Each :class:`~hfclient.info.ModelInfo` lists its
         providers with their status, context length, tool support and pricing.
         """
         machine = RouterCatalogMachine(api_key=self._api_key.reveal(), base_url=self._base_url)
@@ -312,6 +345,7 @@ class HuggingChat(_Client):
         web_search: bool = False,
         files: Sequence[Attachment] = (),
         reattach: bool = False,
+        ephemeral: bool = False,
     ) -> EventStream:
         """Stream one turn; pass the ``Conversation`` of an earlier turn to continue it.
 
@@ -319,7 +353,9 @@ class HuggingChat(_Client):
         lists them; none by default); ``web_search`` adds the search server.
         ``reattach`` re-attaches to the run when the answer breaks off (a
         read error, a dropped connection), and goes on without repeating or
-        losing anything.
+        losing anything. ``ephemeral=True`` deletes the conversation when the
+        stream ends, however it ends (a run left early is stopped first): for
+        one-shot callers, so no conversation is left behind.
         """
         hf_chat, token = self._cookies()
         machine = HuggingChatMachine(
@@ -337,7 +373,7 @@ class HuggingChat(_Client):
             base_url=self._base_url,
             read_timeout=self._read_timeout(),
         )
-        return self._run_turn(machine)
+        return self._run_turn(machine, ephemeral=ephemeral)
 
     async def complete(
         self,
@@ -350,6 +386,7 @@ class HuggingChat(_Client):
         web_search: bool = False,
         files: Sequence[Attachment] = (),
         reattach: bool = False,
+        ephemeral: bool = False,
     ) -> Completion:
         """The whole answer of :meth:`stream`, with the conversation handle to continue.
 
@@ -368,6 +405,7 @@ class HuggingChat(_Client):
             web_search=web_search,
             files=files,
             reattach=reattach,
+            ephemeral=ephemeral,
         )
         return await self._collect(events)
 
@@ -489,7 +527,91 @@ class HuggingChat(_Client):
         machine = McpServersMachine(era=self._era, base_url=self._base_url)
         return (await self._fetch(machine)).result
 
-    def _run_turn(self, machine: HuggingChatMachine) -> EventStream:
+    # Models and conversations (hfclient.protocol.huggingchat_library).
+
+    def _session(self) -> dict[str, Any]:
+        hf_chat, token = self._cookies()
+        return {"hf_chat": hf_chat, "token": token, "era": self._era, "base_url": self._base_url}
+
+    async def models(self) -> list[ModelInfo]:
+        """The models the deployment lists, in its order (``GET /api/v2/models``).
+
+        Since 2026-07-03 the list carries no providers or parameters:
+        :meth:`model` gives one model with them.
+        """
+        return (await self._fetch(ModelsMachine(**self._session()))).result
+
+    async def model(self, model: str) -> ModelInfo:
+        """One model with its providers and generation parameters."""
+        machine = ModelMachine(model=model, era=self._era, base_url=self._base_url)
+        return (await self._fetch(machine)).result
+
+    async def conversations(self) -> AsyncIterator[ConversationInfo]:
+        """The user's conversations, newest first, fetched page after page as you iterate."""
+        page = 0
+        while True:
+            machine = ConversationsPageMachine(page=page, **self._session())
+            listing = (await self._fetch(machine)).result
+            for info in listing.conversations:
+                yield info
+            if not listing.more or not listing.conversations:
+                return
+            page += 1
+
+    async def get_conversation(self, conversation: Conversation | str) -> ConversationInfo:
+        """One conversation with its stored messages."""
+        machine = ConversationMachine(
+            conversation_id=_conversation_id(conversation), **self._session()
+        )
+        return (await self._fetch(machine)).result
+
+    async def rename_conversation(self, conversation: Conversation | str, title: str) -> None:
+        """Give a conversation a new title (1 to 100 characters)."""
+        await self._fetch(
+            UpdateConversationMachine(
+                conversation_id=_conversation_id(conversation), title=title, **self._session()
+            )
+        )
+
+    async def set_conversation_model(self, conversation: Conversation | str, model: str) -> None:
+        """Switch the model the conversation's next turns go to."""
+        await self._fetch(
+            UpdateConversationMachine(
+                conversation_id=_conversation_id(conversation), model=model, **self._session()
+            )
+        )
+
+    async def delete_conversation(self, conversation: Conversation | str) -> None:
+        """Delete one conversation and its messages."""
+        await self._fetch(
+            DeleteConversationMachine(
+                conversation_id=_conversation_id(conversation), **self._session()
+            )
+        )
+
+    async def delete_all_conversations(self) -> int | None:
+        """Delete every conversation of the user; how many went, when the server says."""
+        return (await self._fetch(DeleteAllConversationsMachine(**self._session()))).result
+
+    async def share_conversation(self, conversation: Conversation | str) -> str:
+        """Share a conversation: the URL of its frozen copy, readable by anyone with it."""
+        machine = ShareConversationMachine(
+            conversation_id=_conversation_id(conversation), **self._session()
+        )
+        return (await self._fetch(machine)).result
+
+    def _run_turn(self, machine: HuggingChatMachine, *, ephemeral: bool = False) -> EventStream:
+        stream = self._stopping(machine)
+        if not ephemeral:
+            return stream
+
+        def made() -> Conversation | None:
+            ident = machine.conversation_id
+            return Conversation("huggingchat", conversation_id=ident) if ident else None
+
+        return EventStream(_then_deleted(stream, self.delete_conversation, made))
+
+    def _stopping(self, machine: HuggingChatMachine) -> EventStream:
         events = drive(machine, self._transport, self._settings)
         if not self._stop_on_close:
             return EventStream(events)
@@ -557,24 +679,113 @@ class Hailuo(_Client):
         self._base_url = base_url
 
     def stream(
-        self, messages: Messages, *, conversation: Conversation | None = None
+        self,
+        messages: Messages,
+        *,
+        conversation: Conversation | None = None,
+        search: bool | None = None,
+        ephemeral: bool = False,
     ) -> EventStream:
-        """Stream one turn; pass the ``Conversation`` of an earlier turn to continue its chat."""
+        """Stream one turn; pass the ``Conversation`` of an earlier turn to continue its chat.
+
+        ``search`` ``True`` or ``False`` asks for web search or not (left out:
+        what the web app sends). ``ephemeral=True`` deletes the chat when the
+        stream ends, however it ends: for one-shot callers that keep no chats.
+        """
         machine = HailuoMachine(
             token=self._token.reveal(),
             device_id=self._device_id.reveal(),
             uuid=self._uuid.reveal(),
             messages=messages,
             conversation=conversation,
+            search=search,
             base_url=self._base_url,
         )
-        return self._run(machine)
+        return self._run(machine, then_delete=self.delete_chat if ephemeral else None)
 
     async def complete(
-        self, messages: Messages, *, conversation: Conversation | None = None
+        self,
+        messages: Messages,
+        *,
+        conversation: Conversation | None = None,
+        search: bool | None = None,
+        ephemeral: bool = False,
     ) -> Completion:
         """The whole answer of :meth:`stream`, with the ``Conversation`` to continue."""
-        return await self._collect(self.stream(messages, conversation=conversation))
+        events = self.stream(
+            messages, conversation=conversation, search=search, ephemeral=ephemeral
+        )
+        return await self._collect(events)
+
+    async def delete_chat(self, chat: Conversation | str) -> None:
+        """Delete a chat and its messages: a Hailuo ``Conversation``, or its ``chat_id``."""
+        chat_id = chat.chat_id if isinstance(chat, Conversation) else chat
+        if not isinstance(chat_id, str) or not chat_id:
+            raise ArgumentError(f"delete_chat needs a Hailuo chat, not {chat!r}")
+        await self._fetch(
+            DeleteChatMachine(
+                token=self._token.reveal(),
+                device_id=self._device_id.reveal(),
+                uuid=self._uuid.reveal(),
+                chat_id=chat_id,
+                base_url=self._base_url,
+            )
+        )
+
+    async def check_token(self) -> Mapping[str, Any]:
+        """The account of the token (``userInfo`` as sent), when the token is live.
+
+        A token that expired or was revoked raises :class:`MissingAuthError`
+        saying so, before any chat is tried.
+        """
+        machine = await self._fetch(
+            UserInfoMachine(
+                token=self._token.reveal(),
+                device_id=self._device_id.reveal(),
+                uuid=self._uuid.reveal(),
+                base_url=self._base_url,
+            )
+        )
+        return machine.result
+
+
+async def _then_deleted(
+    events: EventStream | AsyncGenerator[Event, None],
+    delete: Callable[[Conversation], Awaitable[None]],
+    made: Callable[[], Conversation | None] = lambda: None,
+) -> AsyncGenerator[Event, None]:
+    # ephemeral=True: however the stream ends (its end, an error, the caller
+    # leaving, a cancellation), the conversation it made is deleted, after
+    # ``events`` closed (a HuggingChat run is stopped first). Which one: the
+    # last Conversation event, else what ``made`` says. Shielded and bounded,
+    # and a failure to delete is logged rather than raised over the answer or
+    # the caller's own way out.
+    seen: Conversation | None = None
+    try:
+        async for event in events:
+            if isinstance(event, Conversation):
+                seen = event
+            yield event
+    finally:
+        await events.aclose()
+        target = seen or made()
+        if target is not None:
+            with anyio.CancelScope(shield=True), anyio.move_on_after(CLEANUP_LIMIT) as limit:
+                try:
+                    await delete(target)
+                except HfClientError as error:
+                    log.warning("ephemeral: the %s chat was not deleted: %s", target.service, error)
+            if limit.cancelled_caught:
+                log.warning("ephemeral: deleting the %s chat timed out", target.service)
+
+
+def _conversation_id(conversation: Conversation | str) -> str:
+    # A HuggingChat handle or its id; the machine checks the id itself.
+    if isinstance(conversation, Conversation):
+        if conversation.service != "huggingchat" or not conversation.conversation_id:
+            raise ArgumentError(f"this needs a HuggingChat conversation, not {conversation!r}")
+        return conversation.conversation_id
+    return conversation
 
 
 def _required(

@@ -11,15 +11,18 @@ from typing import Protocol, TypeAlias
 
 import attrs
 
-from codec.http import HttpRequest, first_header
+from codec.http import RESPONSE_SECRET_HEADERS, HttpRequest, first_header, masked_headers
 from hfclient.timeouts import Timeout
 
 __all__ = ["BodyChunk", "BodyEnded", "ResponseEvent", "ResponseStarted", "Transport"]
 
 
-@attrs.frozen(slots=True)
+@attrs.frozen(slots=True, repr=False)
 class ResponseStarted:
-    """Status line and headers arrived. Header names keep the case the server sent."""
+    """Status line and headers arrived. Header names keep the case the server sent.
+
+    ``repr`` masks the cookies a ``Set-Cookie`` hands out.
+    """
 
     status: int
     headers: tuple[tuple[str, str], ...] = ()
@@ -28,6 +31,10 @@ class ResponseStarted:
     def header(self, name: str) -> str | None:
         """The first value of header ``name`` (case-insensitive), or ``None``."""
         return first_header(self.headers, name)
+
+    def __repr__(self) -> str:
+        shown = masked_headers(self.headers, RESPONSE_SECRET_HEADERS)
+        return f"ResponseStarted(status={self.status!r}, headers={shown!r}, reason={self.reason!r})"
 
 
 @attrs.frozen(slots=True, repr=False)

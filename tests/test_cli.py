@@ -131,3 +131,20 @@ def test_a_missing_credential_is_one_line_naming_the_variable(
     err = capsys.readouterr().err.strip()
     assert "HF_TOKEN" in err
     assert len(err.splitlines()) == 1
+
+
+SUBCOMMANDS = [
+    "chat", "demo", "models", "decode", "drift",
+    "replay-server", "cassette", "record", "gen-codecs",
+]  # fmt: skip
+
+
+def test_help_lists_every_subcommand_and_each_has_its_own(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    assert main(["--help"]) == EXIT_OK
+    listed = capsys.readouterr().out
+    for name in SUBCOMMANDS:
+        assert f"    {name}" in listed
+        assert main([name, "--help"]) == EXIT_OK
+        assert capsys.readouterr().out.startswith(f"usage: hfclient {name}")

@@ -192,19 +192,23 @@ def test_router_cerebras_has_no_done_and_finishes_in_last_chunk() -> None:
     assert isinstance(last, router.ChatCompletionChunk)
     assert last.choices[0].finish_reason == "length"
     assert last.usage == router.Usage(prompt_tokens=46, completion_tokens=20, total_tokens=66)
-    assert "time_info" in last.extra  # unknown keys are kept
+    assert last.time_info is not UNSET
+    assert last.time_info is not None
+    assert last.time_info.queue_time == 0.000094581  # cerebras' timings, in the spec
+    assert last.extra == {}
     # No finish_reason key at all on the chunks before (hf-inference.md §5.2).
     assert all(c.choices[0].finish_reason is UNSET for c in events[:-1])  # type: ignore[attr-defined]
 
 
-def test_router_together_extra_fields_kept_and_done() -> None:
+def test_router_together_fields_in_the_spec_and_done() -> None:
     events = decode("router-together")
     assert isinstance(events[-1], router.Done)
     first = events[0]
     assert isinstance(first, router.ChatCompletionChunk)
-    assert "text" in first.choices[0].extra
-    assert first.choices[0].delta is not UNSET
-    assert "token_id" in first.choices[0].delta.extra  # type: ignore[union-attr]
+    choice = first.choices[0]
+    assert (choice.text, choice.seed, choice.extra) == ("Deep", None, {})  # in the spec
+    assert choice.delta is not UNSET
+    assert choice.delta.token_id == 34564  # type: ignore[union-attr]
 
 
 def test_hailuo_example_title_chat_id_and_final_text() -> None:

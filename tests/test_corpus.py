@@ -69,7 +69,7 @@ EXPECTED: dict[str, str] = {
     "huggingchat/keepalive-stall.yaml": "TransportTimeout",
     "huggingchat/invalid-utf8.yaml": "DecodeError",
     "huggingchat/oversized-line.yaml": "DecodeError",
-    "hailuo/error-in-stream.yaml": "ServiceError:unknown",  # code 2: no known kind
+    "hailuo/error-in-stream.yaml": "ServiceError:validation",  # code 2 (spec: STATUS_CODE_KINDS)
     "hailuo/401-auth.yaml": "MissingAuthError",
     "hailuo/400-bad-signature.yaml": "InvalidRequestError",
     "hailuo/429-rate-limit.yaml": "RateLimitError",

@@ -10,6 +10,7 @@ from codec import hailuo
 from codec._generated import huggingchat as hc
 from codec._generated import router as rt
 from codec.http import FormPart, HttpRequest, query_string
+from hfclient.exchange import ResponseStarted
 from tests.multipart_helpers import form_parts
 
 SECRET = "s3cr3t-value-that-must-not-leak"
@@ -108,6 +109,13 @@ def test_credentials_never_appear_in_repr_or_str(request_: HttpRequest) -> None:
     assert SECRET not in repr(request_)  # ...but never shown
     assert SECRET not in str(request_)
     assert "<redacted>" in repr(request_)
+
+
+def test_a_session_cookie_handed_out_is_never_shown() -> None:
+    started = ResponseStarted(200, (("Set-Cookie", f"token={SECRET}; Path=/"), ("X-Id", "7")))
+    assert started.header("set-cookie") == f"token={SECRET}; Path=/"  # it is kept...
+    assert SECRET not in repr(started)  # ...but never shown
+    assert "'X-Id', '7'" in repr(started)
 
 
 def test_hailuo_url_and_signature_reproduce_the_worked_example() -> None:

@@ -261,7 +261,7 @@ def test_an_end_under_another_name_ends_the_stream() -> None:
 
 
 def test_an_error_under_an_unknown_name_is_still_an_error() -> None:
-    body = hailuo(("oops", {"type": 9, "statusInfo": {"code": 2, "message": "rate limit hit"}}))
+    body = hailuo(("oops", {"type": 9, "statusInfo": {"code": 7, "message": "rate limit hit"}}))
     events = decoded("hailuo", body)
     assert [type(e) for e in events] == [Unknown, ServiceError]
     assert events[1].kind == "rate_limit"  # type: ignore[attr-defined]

@@ -37,6 +37,9 @@ import attrs
 
 from codec.http import HttpRequest
 from hfclient.client import Hailuo, HuggingChat, InferenceProviders
+from hfclient.demo import CALLS as DEMO_CALLS
+from hfclient.demo import HAILUO_CHAT as DEMO_HAILUO_CHAT
+from hfclient.demo import DemoCall
 from hfclient.events import Conversation
 from hfclient.protocol.huggingchat import Attachment
 from hfclient.timeouts import Timeout
@@ -58,6 +61,7 @@ from hfclient.transport.vcr import import_vcr
 
 ROOT = Path(__file__).resolve().parent.parent
 FIXTURES = ROOT / "fixtures"
+DEMO = ROOT / "hfclient" / "demo" / "cassettes"  # shipped in the package: hfclient demo
 DATA = ROOT / "tests" / "data"
 EXAMPLES = DATA / "examples"
 REAL = DATA / "real"
@@ -353,9 +357,26 @@ def provenance_text() -> str:
 
 def write_all(check: bool = False) -> list[str]:
     """Write (or with ``check`` compare) every cassette; the paths that differed."""
+    differing: list[str] = []
+    for folder, scenarios, pattern in (
+        (FIXTURES, SCENARIOS, "*/*.yaml"),
+        (DEMO, DEMO_SCENARIOS, "*.yaml"),
+    ):
+        differing += _write(folder, scenarios, pattern, check)
+    provenance = FIXTURES / "PROVENANCE.md"
+    text = provenance_text()
+    if not provenance.exists() or provenance.read_text(encoding="utf-8") != text:
+        differing.append(str(provenance.relative_to(ROOT)))
+        if not check:
+            provenance.write_text(text, encoding="utf-8", newline="\n")
+    return differing
+
+
+def _write(folder: Path, scenarios: Sequence[Scenario], pattern: str, check: bool) -> list[str]:
+    # The cassettes of one folder; a file no scenario makes is stale (removed).
     differing = []
-    for scenario in SCENARIOS:
-        path = FIXTURES / f"{scenario.path}.yaml"
+    for scenario in scenarios:
+        path = folder / f"{scenario.path}.yaml"
         text = text_of(scenario)
         if path.exists() and path.read_text(encoding="utf-8") == text:
             continue
@@ -363,16 +384,9 @@ def write_all(check: bool = False) -> list[str]:
         if not check:
             path.parent.mkdir(parents=True, exist_ok=True)
             path.write_text(text, encoding="utf-8", newline="\n")
-    provenance = FIXTURES / "PROVENANCE.md"
-    text = provenance_text()
-    if not provenance.exists() or provenance.read_text(encoding="utf-8") != text:
-        differing.append(str(provenance.relative_to(ROOT)))
-        if not check:
-            provenance.write_text(text, encoding="utf-8", newline="\n")
-    known = {f"{s.path}.yaml" for s in SCENARIOS}
-    for stale in sorted(FIXTURES.glob("*/*.yaml")):
-        name = str(stale.relative_to(FIXTURES))
-        if name not in known:
+    known = {f"{s.path}.yaml" for s in scenarios}
+    for stale in sorted(folder.glob(pattern)):
+        if str(stale.relative_to(folder)) not in known:
             differing.append(str(stale.relative_to(ROOT)))
             if not check:
                 stale.unlink()
@@ -2062,6 +2076,121 @@ HAILUO: list[Scenario] = [
 ]
 
 SCENARIOS: list[Scenario] = [*ROUTER, *HUGGINGCHAT, *HAILUO]
+
+
+# -- the demo's cassettes (hfclient/demo/cassettes, shipped in the package) ----------
+
+PY314 = [
+    "Python 3.14",
+    " adds",
+    " template",
+    " strings",
+    " (PEP 750)",
+    " and",
+    " deferred",
+    " evaluation",
+    " of",
+    " annotations",
+    " (PEP 649).",
+]
+PY314_SOURCES = [
+    {
+        "link": "https://docs.python.org/3.14/whatsnew/3.14.html",
+        "title": "What's new in Python 3.14",
+    },
+    {"link": "https://peps.python.org/pep-0750/", "title": "PEP 750 \u2013 Template Strings"},
+]
+PY314_REASONING = [
+    "The",
+    " user",
+    " asks",
+    " about",
+    " Python",
+    " 3.14;",
+    " the",
+    " release",
+    " notes",
+    " list",
+    " its",
+    " main",
+    " features.",
+]
+
+# The answers, by the demo call's name: (responses, source, covers).
+DEMO_ANSWERS: dict[str, tuple[tuple[Response, ...], str, str]] = {
+    "huggingchat-web-search": (
+        (
+            HC_CREATED,
+            answer(200, "OK", HC_NEW),
+            hc_stream(
+                [
+                    {"type": "status", "status": "started"},
+                    {
+                        "type": "webSearch",
+                        "subtype": "update",
+                        "message": "Searching Google",
+                        "args": ["Python 3.14 new features"],
+                    },
+                    {
+                        "type": "webSearch",
+                        "subtype": "sources",
+                        "message": "sources",
+                        "sources": PY314_SOURCES,
+                    },
+                    {"type": "webSearch", "subtype": "finished"},
+                    *(
+                        {"type": "reasoning", "subtype": "stream", "token": word}
+                        for word in PY314_REASONING
+                    ),
+                    {"type": "reasoning", "subtype": "status", "status": "Done in 2s."},
+                    {
+                        "type": "routerMetadata",
+                        "route": "technical_explanation",
+                        "model": "Qwen/Qwen3-235B-A22B",
+                        "provider": "novita",
+                    },
+                    *hc_answer(PY314, title="Python 3.14 news", keep_alive=1)[1:],
+                    {"type": "status", "status": "finished"},
+                ],
+                seed="demo-hc",
+            ),
+        ),
+        f"create: {HC_WRITTEN} §2.3\n{HC_SOURCE_NEW}\nstream: {HC_WRITTEN} §3.2, §12",
+        "the demo: web search with sources, reasoning, routerMetadata, a title after the answer",
+    ),
+    "router-402-failover": (
+        (
+            ROUTER_MAPPING,
+            answer(402, "Payment Required", example("hf-router.402.json"), headers=ROUTER_HEADERS),
+            streamed(router_text_stream(PARIS), SSE, seed="demo-r", headers=ROUTER_HEADERS),
+        ),
+        f"{MAPPING_SOURCE}\n402: tests/data/examples/hf-router.402.json (§9)\n"
+        f"stream: {WRITTEN} §5.2",
+        "the demo: 402 from cerebras, then groq answers with usage",
+    ),
+    "hailuo-new-chat": (
+        (streamed(example("hailuo.stream.sse"), SSE, seed="demo-a1", gap=0.08),),
+        HL_SOURCE,
+        "the demo: a new Hailuo chat with its id and title",
+    ),
+    "hailuo-continued-chat": (
+        (streamed(hl_heartbeats(hl_answer(GOODBYE)), SSE, seed="demo-a2", gap=0.08),),
+        f"stream: {HL_WRITTEN} §7, §8.2 (a continued chat: no chatTitle)",
+        "the demo: the same chat continued (its chatID)",
+    ),
+}
+
+
+def demo_scenario(call: DemoCall) -> Scenario:
+    """The cassette of one demo call: the demo's own call, the answers above."""
+    arguments = dict(call.call)
+    if call.continues:
+        arguments["conversation"] = {"service": call.service, "chat_id": DEMO_HAILUO_CHAT}
+    responses, source, covers = DEMO_ANSWERS[call.name]
+    return Scenario(call.name, call.service, arguments, responses, source, covers=covers)
+
+
+DEMO_SCENARIOS: list[Scenario] = [demo_scenario(call) for call in DEMO_CALLS]
 
 if __name__ == "__main__":
     sys.exit(main())

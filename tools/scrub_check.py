@@ -1,4 +1,5 @@
-"""Scan every cassette under ``fixtures/`` (or the paths given) for secrets; CI runs it.
+"""Scan every cassette under ``fixtures/`` and ``hfclient/demo/cassettes/`` (or the paths
+given) for secrets; CI runs it.
 
 A cassette fails when it holds anything token-shaped (``hf_...``, a JWT, a
 bearer credential that is not a ``<secret:...>`` placeholder), or the value
@@ -27,6 +28,8 @@ from hfclient.transport.cassette import load
 from hfclient.transport.scan import Finding, scan
 
 ROOT = Path(__file__).resolve().parent.parent
+# The corpus, and the demo's cassettes shipped in the package.
+DEFAULT_PATHS = (ROOT / "fixtures", ROOT / "hfclient" / "demo" / "cassettes")
 SUFFIXES = (".yaml", ".yml")
 
 
@@ -55,10 +58,12 @@ def _why(error: BaseException) -> str:
 
 
 def main(argv: Sequence[str] | None = None, env: Mapping[str, str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n", 1)[0])
-    parser.add_argument("paths", nargs="*", type=Path, help="default: fixtures/")
+    parser = argparse.ArgumentParser(description=" ".join(__doc__.split("\n\n")[0].split()))
+    parser.add_argument(
+        "paths", nargs="*", type=Path, help="default: fixtures/, hfclient/demo/cassettes/"
+    )
     args = parser.parse_args(argv)
-    paths: list[Path] = args.paths or [ROOT / "fixtures"]
+    paths: list[Path] = args.paths or list(DEFAULT_PATHS)
     secrets = environment_secrets(os.environ if env is None else env)
     findings: list[Finding] = []
     broken = 0

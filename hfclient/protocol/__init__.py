@@ -23,6 +23,7 @@ from hfclient.protocol._machine import (
 )
 from hfclient.protocol._states import Input, State, Step, transition_table
 from hfclient.protocol.hailuo import HailuoMachine, HailuoStep
+from hfclient.protocol.hailuo_calls import DeleteChatMachine, HailuoCallStep, UserInfoMachine
 from hfclient.protocol.huggingchat import HuggingChatMachine, HuggingChatStep
 from hfclient.protocol.huggingchat_calls import (
     AnswerElicitationMachine,
@@ -42,7 +43,9 @@ __all__ = [
     "NO_MORE_EVENTS",
     "AnswerElicitationMachine",
     "CatalogStep",
+    "DeleteChatMachine",
     "Exchange",
+    "HailuoCallStep",
     "HailuoMachine",
     "HailuoStep",
     "HuggingChatMachine",
@@ -58,5 +61,6 @@ __all__ = [
     "State",
     "Step",
     "StopGenerationMachine",
+    "UserInfoMachine",
     "transition_table",
 ]

@@ -7,7 +7,14 @@ import uuid as uuid_module
 from collections.abc import Callable, Mapping, Sequence
 from typing import ClassVar, Final
 
-from codec._generated.hailuo import BASE_URL, NEW_CHAT_ID, OPERATIONS
+from codec._generated.hailuo import (
+    BASE_URL,
+    NEW_CHAT_ID,
+    OPERATIONS,
+    SEARCH_MODE_DEFAULT,
+    SEARCH_MODE_OFF,
+    SEARCH_MODE_ON,
+)
 from codec.hailuo import build_chat_request
 from hfclient.decoding import StreamDecoder
 from hfclient.errors import LocalProtocolError, MissingAuthError
@@ -18,9 +25,9 @@ from hfclient.protocol._prompt import format_prompt, trailing_user_text
 from hfclient.protocol._states import Step, Transitions, transition_table
 from hfclient.protocol._status import error_for_status
 
-__all__ = ["HailuoMachine", "HailuoStep"]
+__all__ = ["TOKEN_HINT", "HailuoMachine", "HailuoStep", "checked_credentials"]
 
-_TOKEN_HINT: Final = (
+TOKEN_HINT: Final = (
     "pass token= (the localStorage `_token` of a logged-in www.hailuo.ai session) "
     "or set HAILUO_TOKEN"
 )
@@ -28,6 +35,20 @@ _DEVICE_HINT: Final = (
     "pass device_id= and uuid= (localStorage USER_HARD_WARE_INFO and UNIQUE_USER_ID "
     "of the same session) or set HAILUO_DEVICE_ID and HAILUO_UUID"
 )
+
+
+def checked_credentials(
+    token: str | None, device_id: str | None, uuid: str | None
+) -> tuple[str, str, str]:
+    """The three, each given; else :class:`MissingAuthError` naming what is missing."""
+    if not token:
+        raise MissingAuthError(f"Hailuo needs the login token: {TOKEN_HINT}")
+    if not device_id or not uuid:
+        raise MissingAuthError(f"Hailuo needs the device ids: {_DEVICE_HINT}")
+    return token, device_id, uuid
+
+
+_SEARCH_MODES: Final = {None: SEARCH_MODE_DEFAULT, True: SEARCH_MODE_ON, False: SEARCH_MODE_OFF}
 
 
 class HailuoStep(Step):
@@ -41,7 +62,9 @@ class HailuoMachine(Machine):
 
     A new chat (``chatID`` ``"0"``) gets the whole history as one text; a
     :class:`~hfclient.events.Conversation` from an earlier turn continues its
-    chat with the user's latest turn only (§7). The signature covers the
+    chat with the user's latest turn only (§7). ``search`` ``True`` or
+    ``False`` asks for web search or not (``searchMode``; ``None`` sends what
+    every known client sends). The signature covers the
     exact query and form sent; ``now_ms`` (milliseconds) is the only clock,
     and ``new_id`` makes the multipart boundary.
     """
@@ -60,15 +83,13 @@ class HailuoMachine(Machine):
         uuid: str | None,
         messages: Sequence[Mapping[str, object]],
         conversation: Conversation | None = None,
+        search: bool | None = None,
         base_url: str = BASE_URL,
         now_ms: Callable[[], int] = lambda: time.time_ns() // 1_000_000,
         new_id: Callable[[], str] = lambda: uuid_module.uuid4().hex,
     ) -> None:
         super().__init__()
-        if not token:
-            raise MissingAuthError(f"Hailuo needs the login token: {_TOKEN_HINT}")
-        if not device_id or not uuid:
-            raise MissingAuthError(f"Hailuo needs the device ids: {_DEVICE_HINT}")
+        token, device_id, uuid = checked_credentials(token, device_id, uuid)
         messages = checked_messages(messages)
         continuing = (
             conversation is not None
@@ -86,6 +107,7 @@ class HailuoMachine(Machine):
             timestamp=now_ms(),
             msg_content=text,
             chat_id=str(chat_id),
+            search_mode=_SEARCH_MODES[search],
             boundary=f"hfclient-{new_id()}",
             base_url=base_url,
         )
@@ -96,5 +118,5 @@ class HailuoMachine(Machine):
     def _on_error_status(self, exchange: Exchange, body: bytes) -> None:
         assert exchange.response is not None
         raise error_for_status(
-            exchange.operation, exchange.response, body, now=self._now_ms() / 1000, hint=_TOKEN_HINT
+            exchange.operation, exchange.response, body, now=self._now_ms() / 1000, hint=TOKEN_HINT
         )

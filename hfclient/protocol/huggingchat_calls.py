@@ -39,6 +39,7 @@ from hfclient.errors import ArgumentError, DecodeError
 from hfclient.events import Conversation
 from hfclient.protocol._eras import era_day
 from hfclient.protocol._machine import Exchange, json_record
+from hfclient.protocol._result import ResultMachine
 from hfclient.protocol._states import Step, Transitions, transition_table
 from hfclient.protocol._status import error_for_status
 from hfclient.protocol.huggingchat import (
@@ -50,7 +51,6 @@ from hfclient.protocol.huggingchat import (
     sends,
     utf16_length,
 )
-from hfclient.protocol.router_catalog import _ResultMachine
 
 __all__ = [
     "AnswerElicitationMachine",
@@ -88,7 +88,7 @@ def _one(step: Step) -> Transitions:
     return transition_table(starts=[step], follows={}, completes=[step])
 
 
-class _Call(_ResultMachine[T]):
+class _Call(ResultMachine[T]):
     """One HuggingChat request with the session cookies; its statuses as the spec maps them."""
 
     _now: Callable[[], float] = staticmethod(time.time)

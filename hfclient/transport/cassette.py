@@ -34,7 +34,7 @@ import yaml
 from cattrs.gen import make_dict_unstructure_fn, override
 from cattrs.v import format_exception
 
-from codec.http import ALWAYS_SECRET_HEADERS, first_header
+from codec.http import ALWAYS_SECRET_HEADERS, RESPONSE_SECRET_HEADERS, first_header, masked_headers
 
 __all__ = [
     "EOF",
@@ -68,7 +68,8 @@ FRAMING_HEADERS: Final = frozenset({"content-encoding", "content-length", "trans
 PLACEHOLDER: Final = re.compile(r"<secret:([a-z0-9][a-z0-9_.-]*)>")
 # One entry of a match rule (spec/README.md, ``record.match``).
 _RULE_ENTRY: Final = re.compile(r"(method|path|query|body)|(query|header|body)\.[^\s]+")
-_MASK: Final = "<redacted>"
+# Set-Cookie carries a session just as Cookie does.
+_SHOWN_MASKED: Final = ALWAYS_SECRET_HEADERS | RESPONSE_SECRET_HEADERS
 
 EndKind: TypeAlias = Literal["eof", "reset", "stall"]
 
@@ -160,7 +161,7 @@ class Request:
 
     def __repr__(self) -> str:
         # A cassette is scrubbed, but a Request built in memory may not be yet.
-        shown = tuple((k, _MASK if _is_secret(k) else v) for k, v in self.headers)
+        shown = masked_headers(self.headers, _SHOWN_MASKED)
         body = "None" if self.body is None else f"<{len(self.body)} bytes>"
         return f"Request(method={self.method!r}, url={self.url!r}, headers={shown!r}, body={body})"
 
@@ -190,17 +191,12 @@ class Response:
         return first_header(self.headers, name)
 
     def __repr__(self) -> str:
-        shown = tuple((k, _MASK if _is_secret(k) else v) for k, v in self.headers)
+        shown = masked_headers(self.headers, _SHOWN_MASKED)
         return (
             f"Response(status={self.status!r}, reason={self.reason!r}, headers={shown!r}, "
             f"chunks=<{len(self.chunks)} chunks, {len(self.body)} bytes>, end={self.end!r}, "
             f"at={self.at!r})"
         )
-
-
-def _is_secret(name: str) -> bool:
-    # Set-Cookie carries a session just as Cookie does.
-    return name.lower() in ALWAYS_SECRET_HEADERS or name.lower() == "set-cookie"
 
 
 @attrs.frozen(slots=True)

@@ -25,7 +25,7 @@ from urllib.parse import unquote_plus
 
 import attrs
 
-from codec.http import ALWAYS_SECRET_HEADERS, HttpRequest
+from codec.http import ALWAYS_SECRET_HEADERS, RESPONSE_SECRET_HEADERS, HttpRequest
 from hfclient.transport.cassette import (
     FRAMING_HEADERS,
     PLACEHOLDER,
@@ -43,16 +43,12 @@ from hfclient.transport.scan import MIN_SECRET_LENGTH, forms
 
 __all__ = [
     "DEFAULT_RECORD_HEADERS",
-    "RESPONSE_SECRET_HEADERS",
     "Scrubber",
     "scrub_cassette",
 ]
 
 DEFAULT_RECORD_HEADERS: Final = ("content-type",)
 """What a recording keeps of a request no spec operation describes (the spec's default)."""
-
-RESPONSE_SECRET_HEADERS: Final = frozenset({"set-cookie", "set-cookie2"})
-"""Response headers that hand out credentials (a new session cookie)."""
 
 # Placeholder names use these characters only (docs/cassette-format.md).
 _NAME_UNSAFE: Final = re.compile(r"[^a-z0-9_.-]+")

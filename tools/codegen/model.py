@@ -14,7 +14,8 @@ import yaml
 
 import codec.errorkinds
 import codec.http
-from tools.codegen.types import (
+
+from .types import (
     DictOf,
     ListOf,
     Prim,
@@ -25,7 +26,7 @@ from tools.codegen.types import (
     parse_type,
     type_refs,
 )
-from tools.codegen.unified import Rule, RuleParser
+from .unified import Rule, RuleParser
 
 ERROR_KINDS = frozenset(k for k in codec.errorkinds.ERROR_KINDS if k != "unknown")
 

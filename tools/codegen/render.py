@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from tools.codegen.model import Field, Operation, Param, Record, Spec, Stream
-from tools.codegen.types import (
+from .model import Field, Operation, Param, Record, Spec, Stream
+from .types import (
     DictOf,
     ListOf,
     Prim,
@@ -916,6 +916,8 @@ class ModuleRenderer:
             w(f"record_headers={literal(list(op.record_headers))},", 2)
             w(f"match_on={literal(list(op.match_on))},", 2)
             w(f"content_types={literal(list(op.content_types))},", 2)
+            if op.response.get("type"):
+                w(f"response_type={literal(op.response['type'])},", 2)
             w("),", 1)
         w("}")
 

@@ -12,10 +12,10 @@ from dataclasses import dataclass
 
 __all__ = ["UnifiedRenderer"]
 
-from tools.codegen.model import Problem, Record, Spec, SpecProblems, Stream
-from tools.codegen.render import Writer, docstring, literal
-from tools.codegen.types import ListOf, Prim, Ref, TypeExpr, UnionOf
-from tools.codegen.unified import Emit, Param, Rule, Source, params, unified_class
+from .model import Problem, Record, Spec, SpecProblems, Stream
+from .render import Writer, docstring, literal
+from .types import ListOf, Prim, Ref, TypeExpr, UnionOf
+from .unified import Emit, Param, Rule, Source, params, unified_class
 
 _WIRE_KINDS: dict[type, set[str]] = {
     str: {"str"},

@@ -1,0 +1,1 @@
+"""Fuzzing harnesses for the decoders and extractors (atheris; see harness.py)."""
