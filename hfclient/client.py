@@ -409,6 +409,43 @@ class HuggingChat(_Client):
         )
         return await self._collect(events)
 
+    def retry(self, conversation: Conversation, *, message_id: str | None = None) -> EventStream:
+        """Stream a new answer to the last message of ``conversation`` (or to ``message_id``).
+
+        The old answer stays beside the new one, as chat-ui's retry button
+        keeps it (``is_retry``); the conversation's model answers.
+        """
+        return self._again(conversation, [], message_id or True)
+
+    def edit(self, conversation: Conversation, message_id: str, text: str) -> EventStream:
+        """Replace user message ``message_id`` of ``conversation`` with ``text``; stream the answer.
+
+        The edited message becomes a sibling of the old one (``is_retry`` with
+        new inputs), as chat-ui's edit does.
+        """
+        if not isinstance(message_id, str) or not message_id:
+            raise ArgumentError(f"message_id is the id of a user message, not {message_id!r}")
+        return self._again(conversation, [{"role": "user", "content": text}], message_id)
+
+    def _again(
+        self, conversation: Conversation, messages: Messages, retry: bool | str
+    ) -> EventStream:
+        if not isinstance(conversation, Conversation) or not conversation.model:
+            raise ArgumentError("this needs the Conversation of a HuggingChat turn, with its model")
+        hf_chat, token = self._cookies()
+        machine = HuggingChatMachine(
+            hf_chat=hf_chat,
+            token=token,
+            model=conversation.model,
+            messages=messages,
+            conversation=conversation,
+            retry=retry,
+            era=self._era,
+            base_url=self._base_url,
+            read_timeout=self._read_timeout(),
+        )
+        return self._run_turn(machine)
+
     def resume(
         self,
         conversation: Conversation,

@@ -260,6 +260,8 @@ class SyncHuggingChat(_SyncClient[HuggingChat]):
     stream = _Streaming(HuggingChat.stream)
     complete = _Blocking(HuggingChat.complete)
     resume = _Streaming(HuggingChat.resume)
+    retry = _Streaming(HuggingChat.retry)
+    edit = _Streaming(HuggingChat.edit)
     stop = _Blocking(HuggingChat.stop)
     answer_elicitation = _Blocking(HuggingChat.answer_elicitation)
     resume_elicitation = _Streaming(HuggingChat.resume_elicitation)

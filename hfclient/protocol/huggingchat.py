@@ -398,6 +398,7 @@ class HuggingChatMachine(Machine):
         era: Era = None,
         generation_id: str | None = None,
         resume_elicitation: str | None = None,
+        retry: bool | str = False,
         reattach: bool = False,
         base_url: str = BASE_URL,
         headers: Iterable[tuple[str, str]] = (),
@@ -446,7 +447,12 @@ class HuggingChatMachine(Machine):
             and conversation.conversation_id is not None
             and conversation.model == model
         )
-        if resume_elicitation is not None:
+        # is_retry (chat-ui src/routes/conversation/[id]/+server.ts): the id is the
+        # message to answer again (an assistant's), or a user's to replace with inputs.
+        self._retry_of = self._checked_retry(retry, continuing, resume_elicitation)
+        if self._retry_of is not None and not trailing_user_text(messages):
+            self._inputs = ""  # a new answer to the same question
+        elif resume_elicitation is not None:
             if not continuing:
                 raise ArgumentError(
                     "resume_elicitation continues a parked turn: pass its conversation "
@@ -659,11 +665,29 @@ class HuggingChatMachine(Machine):
             )
             self._queue(_GET, Exchange(request, OPERATIONS["get_conversation"]))
 
+    @staticmethod
+    def _checked_retry(
+        retry: bool | str, continuing: bool, resume_elicitation: str | None
+    ) -> str | None:
+        # "": retry the conversation's last message (the parent the query finds).
+        if retry is False:
+            return None
+        if not continuing or resume_elicitation is not None:
+            raise ArgumentError(
+                "retry answers a message of a conversation again: pass its conversation "
+                "(same model), and no resume_elicitation"
+            )
+        if retry is True:
+            return ""
+        if not isinstance(retry, str) or not retry:
+            raise ArgumentError(f"retry is True or a message id, not {retry!r}")
+        return retry
+
     def _send_message(self, parent: str) -> None:
         wanted: dict[str, object] = {
             "inputs": self._inputs or None,
-            "id": parent,
-            "is_retry": False,
+            "id": self._retry_of or parent,
+            "is_retry": self._retry_of is not None,
             "is_continue": False,
             "web_search": True if self._web_search else None,  # sent only when asked (§2.6)
             "tools": [],

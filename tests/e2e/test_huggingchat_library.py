@@ -28,7 +28,8 @@ from tests.e2e.test_huggingchat_e2e import (
     client,
     created,
 )
-from tests.transport.servers import Gate, HttpServer, Response
+from tests.multipart_helpers import form_fields
+from tests.transport.servers import Gate, HttpServer, ReceivedRequest, Response
 
 pytestmark = pytest.mark.anyio
 
@@ -287,3 +288,45 @@ async def test_ephemeral_left_early_stops_the_run_then_deletes(
                 break
     gate.open()
     assert fake.paths()[-2:] == [f"POST {STOP[1]}", f"DELETE {DELETE[1]}"]
+
+
+def sent_data(request: ReceivedRequest) -> dict[str, object]:
+    """The JSON ``data`` part of a send."""
+    data = form_fields(request.header("content-type"), request.body)["data"]
+    return json.loads(data)  # type: ignore[no-any-return]
+
+
+async def test_retry_answers_the_last_message_again(
+    https_server: HttpServer, transport: Transport
+) -> None:
+    fake = FakeService(
+        {GET: [json_answer(AFTER_ONE_TURN)], SEND: [stream(STREAM_2026, content_type=JSONL)]}
+    )
+    https_server.handler = fake
+    handle = Conversation("huggingchat", conversation_id=CONVERSATION_ID, model=MODEL)
+    async with client(https_server, transport).retry(handle) as events:
+        assert [e async for e in events]
+    data = sent_data(fake.seen[-1])
+    assert (data["id"], data["is_retry"]) == ("c37b847d-bb19-4a4f-ac25-bb18ef95d55d", True)
+    assert "inputs" not in data
+
+
+async def test_edit_replaces_a_user_message(https_server: HttpServer, transport: Transport) -> None:
+    fake = FakeService(
+        {GET: [json_answer(AFTER_ONE_TURN)], SEND: [stream(STREAM_2026, content_type=JSONL)]}
+    )
+    https_server.handler = fake
+    handle = Conversation("huggingchat", conversation_id=CONVERSATION_ID, model=MODEL)
+    user = "525e17ed-95e1-4b1a-afdd-f2eafe760d8c"
+    async with client(https_server, transport).edit(handle, user, "One sentence only.") as events:
+        assert [e async for e in events]
+    data = sent_data(fake.seen[-1])
+    assert (data["id"], data["is_retry"], data["inputs"]) == (user, True, "One sentence only.")
+
+
+async def test_retry_needs_a_conversation_with_its_model() -> None:
+    chat = HuggingChat(hf_chat="h", token="t", transport="anyio")
+    with pytest.raises(ArgumentError, match="with its model"):
+        chat.retry(Conversation("huggingchat", conversation_id=CONVERSATION_ID))
+    with pytest.raises(ArgumentError, match="message_id"):
+        chat.edit(Conversation("huggingchat", conversation_id="c", model="m"), "", "x")
