@@ -3042,6 +3042,7 @@ OPERATIONS: Final[Mapping[str, OperationInfo]] = {
         content_types=(
     "application/json",
 ),
+        response_type="ElicitationAnswerResponse",
     ),
     "list_mcp_servers": OperationInfo(
         name="list_mcp_servers",
