@@ -19,7 +19,14 @@ concurrently over one connection pool.
 from __future__ import annotations
 
 import logging
-from collections.abc import AsyncGenerator, Awaitable, Callable, Mapping, Sequence
+from collections.abc import (
+    AsyncGenerator,
+    AsyncIterator,
+    Awaitable,
+    Callable,
+    Mapping,
+    Sequence,
+)
 from typing import Any, Final, Self, TypeVar
 
 import anyio
@@ -33,6 +40,7 @@ from hfclient.credentials import Secret, from_env
 from hfclient.driver import drive
 from hfclient.errors import ArgumentError, HfClientError, MissingAuthError
 from hfclient.events import Conversation, Event
+from hfclient.info import ConversationInfo, ModelInfo
 from hfclient.protocol import Machine
 from hfclient.protocol._messages import checked_url
 from hfclient.protocol.hailuo import HailuoMachine
@@ -45,12 +53,21 @@ from hfclient.protocol.huggingchat_calls import (
     McpServersMachine,
     StopGenerationMachine,
 )
+from hfclient.protocol.huggingchat_library import (
+    ConversationMachine,
+    ConversationsPageMachine,
+    DeleteAllConversationsMachine,
+    DeleteConversationMachine,
+    ModelMachine,
+    ModelsMachine,
+    ShareConversationMachine,
+    UpdateConversationMachine,
+)
 from hfclient.protocol.router import RouterMachine, resolve_model, split_model
 from hfclient.protocol.router_catalog import (
     ProviderMappingEntry,
     ProviderMappingMachine,
     RouterCatalogMachine,
-    RouterModel,
 )
 from hfclient.stream import EventStream, StoppingEventStream
 from hfclient.timeouts import Timeout, TimeoutSetting
@@ -206,10 +223,10 @@ class InferenceProviders(_Client):
         )
         return await self._collect(self._run(machine))
 
-    async def models(self) -> list[RouterModel]:
+    async def models(self) -> list[ModelInfo]:
         """The router's model catalogue (``GET /v1/models`` at ``base_url``), in its order.
 
-        Each :class:`~hfclient.protocol.router_catalog.RouterModel` lists its
+        Each :class:`~hfclient.info.ModelInfo` lists its
         providers with their status, context length, tool support and pricing.
         """
         machine = RouterCatalogMachine(api_key=self._api_key.reveal(), base_url=self._base_url)
@@ -328,6 +345,7 @@ class HuggingChat(_Client):
         web_search: bool = False,
         files: Sequence[Attachment] = (),
         reattach: bool = False,
+        ephemeral: bool = False,
     ) -> EventStream:
         """Stream one turn; pass the ``Conversation`` of an earlier turn to continue it.
 
@@ -335,7 +353,9 @@ class HuggingChat(_Client):
         lists them; none by default); ``web_search`` adds the search server.
         ``reattach`` re-attaches to the run when the answer breaks off (a
         read error, a dropped connection), and goes on without repeating or
-        losing anything.
+        losing anything. ``ephemeral=True`` deletes the conversation when the
+        stream ends, however it ends (a run left early is stopped first): for
+        one-shot callers, so no conversation is left behind.
         """
         hf_chat, token = self._cookies()
         machine = HuggingChatMachine(
@@ -353,7 +373,7 @@ class HuggingChat(_Client):
             base_url=self._base_url,
             read_timeout=self._read_timeout(),
         )
-        return self._run_turn(machine)
+        return self._run_turn(machine, ephemeral=ephemeral)
 
     async def complete(
         self,
@@ -366,6 +386,7 @@ class HuggingChat(_Client):
         web_search: bool = False,
         files: Sequence[Attachment] = (),
         reattach: bool = False,
+        ephemeral: bool = False,
     ) -> Completion:
         """The whole answer of :meth:`stream`, with the conversation handle to continue.
 
@@ -384,6 +405,7 @@ class HuggingChat(_Client):
             web_search=web_search,
             files=files,
             reattach=reattach,
+            ephemeral=ephemeral,
         )
         return await self._collect(events)
 
@@ -488,7 +510,91 @@ class HuggingChat(_Client):
         machine = McpServersMachine(era=self._era, base_url=self._base_url)
         return (await self._fetch(machine)).result
 
-    def _run_turn(self, machine: HuggingChatMachine) -> EventStream:
+    # Models and conversations (hfclient.protocol.huggingchat_library).
+
+    def _session(self) -> dict[str, Any]:
+        hf_chat, token = self._cookies()
+        return {"hf_chat": hf_chat, "token": token, "era": self._era, "base_url": self._base_url}
+
+    async def models(self) -> list[ModelInfo]:
+        """The models the deployment lists, in its order (``GET /api/v2/models``).
+
+        Since 2026-07-03 the list carries no providers or parameters:
+        :meth:`model` gives one model with them.
+        """
+        return (await self._fetch(ModelsMachine(**self._session()))).result
+
+    async def model(self, model: str) -> ModelInfo:
+        """One model with its providers and generation parameters."""
+        machine = ModelMachine(model=model, era=self._era, base_url=self._base_url)
+        return (await self._fetch(machine)).result
+
+    async def conversations(self) -> AsyncIterator[ConversationInfo]:
+        """The user's conversations, newest first, fetched page after page as you iterate."""
+        page = 0
+        while True:
+            machine = ConversationsPageMachine(page=page, **self._session())
+            listing = (await self._fetch(machine)).result
+            for info in listing.conversations:
+                yield info
+            if not listing.more or not listing.conversations:
+                return
+            page += 1
+
+    async def get_conversation(self, conversation: Conversation | str) -> ConversationInfo:
+        """One conversation with its stored messages."""
+        machine = ConversationMachine(
+            conversation_id=_conversation_id(conversation), **self._session()
+        )
+        return (await self._fetch(machine)).result
+
+    async def rename_conversation(self, conversation: Conversation | str, title: str) -> None:
+        """Give a conversation a new title (1 to 100 characters)."""
+        await self._fetch(
+            UpdateConversationMachine(
+                conversation_id=_conversation_id(conversation), title=title, **self._session()
+            )
+        )
+
+    async def set_conversation_model(self, conversation: Conversation | str, model: str) -> None:
+        """Switch the model the conversation's next turns go to."""
+        await self._fetch(
+            UpdateConversationMachine(
+                conversation_id=_conversation_id(conversation), model=model, **self._session()
+            )
+        )
+
+    async def delete_conversation(self, conversation: Conversation | str) -> None:
+        """Delete one conversation and its messages."""
+        await self._fetch(
+            DeleteConversationMachine(
+                conversation_id=_conversation_id(conversation), **self._session()
+            )
+        )
+
+    async def delete_all_conversations(self) -> int | None:
+        """Delete every conversation of the user; how many went, when the server says."""
+        return (await self._fetch(DeleteAllConversationsMachine(**self._session()))).result
+
+    async def share_conversation(self, conversation: Conversation | str) -> str:
+        """Share a conversation: the URL of its frozen copy, readable by anyone with it."""
+        machine = ShareConversationMachine(
+            conversation_id=_conversation_id(conversation), **self._session()
+        )
+        return (await self._fetch(machine)).result
+
+    def _run_turn(self, machine: HuggingChatMachine, *, ephemeral: bool = False) -> EventStream:
+        stream = self._stopping(machine)
+        if not ephemeral:
+            return stream
+
+        def made() -> Conversation | None:
+            ident = machine.conversation_id
+            return Conversation("huggingchat", conversation_id=ident) if ident else None
+
+        return EventStream(_then_deleted(stream, self.delete_conversation, made))
+
+    def _stopping(self, machine: HuggingChatMachine) -> EventStream:
         events = drive(machine, self._transport, self._settings)
         if not self._stop_on_close:
             return EventStream(events)
@@ -627,30 +733,42 @@ class Hailuo(_Client):
 
 
 async def _then_deleted(
-    events: AsyncGenerator[Event, None], delete: Callable[[Conversation], Awaitable[None]]
+    events: EventStream | AsyncGenerator[Event, None],
+    delete: Callable[[Conversation], Awaitable[None]],
+    made: Callable[[], Conversation | None] = lambda: None,
 ) -> AsyncGenerator[Event, None]:
     # ephemeral=True: however the stream ends (its end, an error, the caller
-    # leaving, a cancellation), the conversation it made is deleted. Shielded
-    # and bounded, and a failure to delete is logged rather than raised over
-    # the answer or the caller's own way out.
-    made: Conversation | None = None
+    # leaving, a cancellation), the conversation it made is deleted, after
+    # ``events`` closed (a HuggingChat run is stopped first). Which one: the
+    # last Conversation event, else what ``made`` says. Shielded and bounded,
+    # and a failure to delete is logged rather than raised over the answer or
+    # the caller's own way out.
+    seen: Conversation | None = None
     try:
         async for event in events:
             if isinstance(event, Conversation):
-                made = event
+                seen = event
             yield event
     finally:
         await events.aclose()
-        if made is not None:
+        target = seen or made()
+        if target is not None:
             with anyio.CancelScope(shield=True), anyio.move_on_after(CLEANUP_LIMIT) as limit:
                 try:
-                    await delete(made)
+                    await delete(target)
                 except HfClientError as error:
-                    log.warning(
-                        "ephemeral: the %s conversation was not deleted: %s", made.service, error
-                    )
+                    log.warning("ephemeral: the %s chat was not deleted: %s", target.service, error)
             if limit.cancelled_caught:
-                log.warning("ephemeral: deleting the %s chat timed out", made.service)
+                log.warning("ephemeral: deleting the %s chat timed out", target.service)
+
+
+def _conversation_id(conversation: Conversation | str) -> str:
+    # A HuggingChat handle or its id; the machine checks the id itself.
+    if isinstance(conversation, Conversation):
+        if conversation.service != "huggingchat" or not conversation.conversation_id:
+            raise ArgumentError(f"this needs a HuggingChat conversation, not {conversation!r}")
+        return conversation.conversation_id
+    return conversation
 
 
 def _required(

@@ -16,7 +16,7 @@ in one event-loop thread, so its connections stay on the loop that made them.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Coroutine, Iterator
+from collections.abc import AsyncIterator, Callable, Coroutine, Iterator
 from contextlib import AbstractContextManager
 from types import TracebackType
 from typing import Any, Concatenate, Generic, ParamSpec, Self, TypeVar, overload
@@ -32,6 +32,7 @@ __all__ = ["SyncEventStream", "SyncHailuo", "SyncHuggingChat", "SyncInferencePro
 
 P = ParamSpec("P")
 R = TypeVar("R")
+T = TypeVar("T")
 C = TypeVar("C", bound=ClientBase)
 S = TypeVar("S", bound="_SyncClient[Any]")
 
@@ -173,6 +174,40 @@ class _Streaming(Generic[C, P]):
         return call
 
 
+class _Iterating(Generic[C, P, T]):
+    """An async iterator method of the client, as an iterator that fetches as it goes."""
+
+    def __init__(self, method: Callable[Concatenate[C, P], AsyncIterator[T]]) -> None:
+        self._method = method
+        self.__doc__ = method.__doc__
+
+    @overload
+    def __get__(self, instance: None, owner: type[Any]) -> Self: ...
+    @overload
+    def __get__(self, instance: _SyncClient[C], owner: type[Any]) -> Callable[P, Iterator[T]]: ...
+    def __get__(self, instance: _SyncClient[C] | None, owner: type[Any]) -> Any:
+        if instance is None:
+            return self
+        method, client, portal = self._method, instance._client, instance._portal
+
+        def call(*args: P.args, **kwargs: P.kwargs) -> Iterator[T]:
+            items = method(client, *args, **kwargs)
+            try:
+                while True:
+                    try:
+                        yield portal.call(items.__anext__)
+                    except StopAsyncIteration:
+                        return
+            finally:
+                # Left early: the async iterator is closed in the loop, not by the GC.
+                close = getattr(items, "aclose", None)
+                if close is not None:
+                    portal.call(close)
+
+        call.__doc__ = method.__doc__
+        return call
+
+
 class _Copying(Generic[P]):
     """The client's ``with_options``: a sync copy on the same thread and connections."""
 
@@ -229,6 +264,15 @@ class SyncHuggingChat(_SyncClient[HuggingChat]):
     answer_elicitation = _Blocking(HuggingChat.answer_elicitation)
     resume_elicitation = _Streaming(HuggingChat.resume_elicitation)
     mcp_servers = _Blocking(HuggingChat.mcp_servers)
+    models = _Blocking(HuggingChat.models)
+    model = _Blocking(HuggingChat.model)
+    conversations = _Iterating(HuggingChat.conversations)
+    get_conversation = _Blocking(HuggingChat.get_conversation)
+    rename_conversation = _Blocking(HuggingChat.rename_conversation)
+    set_conversation_model = _Blocking(HuggingChat.set_conversation_model)
+    delete_conversation = _Blocking(HuggingChat.delete_conversation)
+    delete_all_conversations = _Blocking(HuggingChat.delete_all_conversations)
+    share_conversation = _Blocking(HuggingChat.share_conversation)
     with_options = _Copying(HuggingChat.with_options)
 
 

@@ -8,13 +8,11 @@ import pytest
 
 from hfclient.errors import HTTPStatusError, LocalProtocolError, MissingAuthError
 from hfclient.events import Result
+from hfclient.info import ModelInfo, ModelPricing, ModelProvider
 from hfclient.protocol.router_catalog import (
-    ModelPricing,
-    ModelProvider,
     ProviderMappingEntry,
     ProviderMappingMachine,
     RouterCatalogMachine,
-    RouterModel,
 )
 from tests.machine_helpers import Scripted, drive
 from tests.test_protocol_router import MAPPING, MODEL, error, machine, mapping_ok, stream_ok
@@ -62,7 +60,8 @@ def test_the_catalogue_is_typed_and_keeps_unknown_fields() -> None:
     assert isinstance(event, Result)
     assert event.value is m.result
     first, bare = m.result
-    assert first == RouterModel(
+    assert first == ModelInfo(
+        service="router",
         id="openai/gpt-oss-120b",
         owned_by="openai",
         created=1754000000,
@@ -77,6 +76,8 @@ def test_the_catalogue_is_typed_and_keeps_unknown_fields() -> None:
             ),
             ModelProvider(provider="novita", status="error"),
         ),
+        context_length=131072,
+        supports_tools=True,
     )
     assert first.context_length == 131072
     assert first.supports_tools is True
@@ -87,10 +88,10 @@ def test_the_catalogue_is_typed_and_keeps_unknown_fields() -> None:
         "quantization": "fp8",
     }
     assert first.extra["architecture"]["input_modalities"] == ["text"]
-    assert bare == RouterModel(id="org/bare")
+    assert bare == ModelInfo(service="router", id="org/bare")
     assert bare.extra == {"new_field": 1}
     assert bare.context_length is None
-    assert bare.supports_tools is False
+    assert bare.supports_tools is None  # no provider said
 
 
 def test_the_result_is_not_there_before_the_answer() -> None:

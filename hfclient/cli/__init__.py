@@ -23,7 +23,17 @@ from collections.abc import Sequence
 from types import ModuleType
 
 from hfclient._version import __version__
-from hfclient.cli import cassette, chat, decode, demo, drift, gen_codecs, models, record
+from hfclient.cli import (
+    cassette,
+    chat,
+    conversations,
+    decode,
+    demo,
+    drift,
+    gen_codecs,
+    models,
+    record,
+)
 from hfclient.cli import replay_server as replay_server_command
 from hfclient.cli._base import (
     EXIT_INTERRUPTED,
@@ -54,6 +64,7 @@ _SUBCOMMANDS: list[tuple[str, ModuleType]] = [
     ("chat", chat),
     ("demo", demo),
     ("models", models),
+    ("conversations", conversations),
     ("decode", decode),
     ("drift", drift),
     ("replay-server", replay_server_command),

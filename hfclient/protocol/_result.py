@@ -7,7 +7,7 @@ is done, the machine's ``result`` property holds the same value, typed::
     machine = RouterCatalogMachine(api_key=token)
     async for _ in drive(machine, transport):
         pass
-    models = machine.result  # list[RouterModel]
+    models = machine.result  # list[ModelInfo]
 """
 
 from __future__ import annotations

@@ -9,6 +9,7 @@ below, each keeping the fields the spec does not name in ``extra``.
 
 from __future__ import annotations
 
+import contextlib
 import logging
 from collections.abc import Mapping, MutableMapping
 from typing import Any, ClassVar, Final, TypeVar
@@ -23,7 +24,9 @@ from codec._generated.router import (
     build_get_provider_mapping,
     build_router_models,
 )
+from codec.errors import CodecError
 from codec.values import Unset
+from hfclient.info import ModelInfo, ModelPricing, ModelProvider
 from hfclient.protocol._machine import Exchange, json_record
 from hfclient.protocol._result import ResultMachine
 from hfclient.protocol._states import Step, Transitions, transition_table
@@ -31,61 +34,16 @@ from hfclient.protocol._status import error_for_status, follow_same_host
 
 __all__ = [
     "CatalogStep",
-    "ModelPricing",
-    "ModelProvider",
     "ProviderMappingEntry",
     "ProviderMappingMachine",
     "RouterCatalogMachine",
-    "RouterModel",
+    "model_providers",
 ]
 
 log = logging.getLogger(__name__)
 
 _AUTH_HINT: Final = "pass api_key= or set HF_TOKEN to a Hugging Face access token"
 T = TypeVar("T")
-
-
-@attrs.frozen(slots=True, kw_only=True)
-class ModelPricing:
-    """A provider's price, USD per million tokens (either may be unknown)."""
-
-    input: float | None = None
-    output: float | None = None
-
-
-@attrs.frozen(slots=True, kw_only=True)
-class ModelProvider:
-    """One provider serving a catalogue model; ``status`` is ``live`` or ``error``."""
-
-    provider: str
-    status: str | None = None
-    context_length: int | None = None
-    supports_tools: bool | None = None
-    supports_structured_output: bool | None = None
-    pricing: ModelPricing | None = None
-    extra: Mapping[str, Any] = attrs.field(factory=dict, repr=False, eq=False)  # kept as sent
-
-
-@attrs.frozen(slots=True, kw_only=True)
-class RouterModel:
-    """One model of the router's catalogue (``GET /v1/models``) and its providers."""
-
-    id: str
-    owned_by: str | None = None
-    created: int | None = None
-    providers: tuple[ModelProvider, ...] = ()
-    extra: Mapping[str, Any] = attrs.field(factory=dict, repr=False, eq=False)  # kept as sent
-
-    @property
-    def context_length(self) -> int | None:
-        """The largest context length any provider gives it, when one says."""
-        lengths = [p.context_length for p in self.providers if p.context_length is not None]
-        return max(lengths) if lengths else None
-
-    @property
-    def supports_tools(self) -> bool:
-        """Whether some provider of it supports tool calls."""
-        return any(p.supports_tools for p in self.providers)
 
 
 @attrs.frozen(slots=True, kw_only=True)
@@ -148,21 +106,44 @@ def _rest(record: Any, named: tuple[str, ...]) -> dict[str, Any]:
     return rest
 
 
-def _model(entry: wire.CatalogModel) -> RouterModel:
-    providers = entry.providers if isinstance(entry.providers, list) else []
-    return RouterModel(
+def model_providers(entries: object) -> tuple[ModelProvider, ...]:
+    """The router's catalogue providers of one model (``[{provider, status, ...}]``).
+
+    HuggingChat's model details carry the same list. An entry that does not
+    fit is left out rather than costing the others.
+    """
+    if not isinstance(entries, list):
+        return ()
+    providers = []
+    for entry in entries:
+        if isinstance(entry, dict):
+            with contextlib.suppress(CodecError):
+                providers.append(_provider(wire.CatalogProvider.from_wire(entry)))
+    return tuple(providers)
+
+
+def _model(entry: wire.CatalogModel) -> ModelInfo:
+    providers = (
+        tuple(_provider(p) for p in entry.providers) if isinstance(entry.providers, list) else ()
+    )
+    lengths = [p.context_length for p in providers if p.context_length is not None]
+    tools = [p.supports_tools for p in providers if p.supports_tools is not None]
+    return ModelInfo(
+        service="router",
         id=entry.id,
         owned_by=_opt(entry.owned_by, str),
         created=entry.created if type(entry.created) is int else None,
-        providers=tuple(_provider(p) for p in providers),
+        context_length=max(lengths) if lengths else None,
+        supports_tools=any(tools) if tools else None,
+        providers=providers,
         extra=_rest(entry, ("object", "architecture")),
     )
 
 
-class RouterCatalogMachine(_CatalogMachine[list[RouterModel]]):
+class RouterCatalogMachine(_CatalogMachine[list[ModelInfo]]):
     """``GET /v1/models`` on the router: every model with its providers (§2.3).
 
-    Its result is a ``list[RouterModel]`` in the router's order. The
+    Its result is a ``list[ModelInfo]`` in the router's order. The
     catalogue is public: ``api_key`` may be ``None`` (a token is sent when
     given).
     """
