@@ -1,91 +1,78 @@
-"""``hfclient conversations list | delete ID... | delete --all``: your HuggingChat and Hailuo
-conversations."""
+"""``hfclient conversations [list | delete ID... | delete --all]``: the user's conversations.
+
+HuggingChat lists and deletes them; Hailuo deletes a chat by id (no endpoint
+that lists its chats is known).
+"""
 
 from __future__ import annotations
 
 import argparse
-import datetime
 import json
 from typing import Any
 
 from hfclient.cli._base import EXIT_OK, Command, UsageError
 
-SUMMARY = "list or delete your conversations (HuggingChat; Hailuo: delete)"
-
-# What each action calls on the client of each service; a missing entry is not offered.
-_CALLS: dict[str, dict[str, str]] = {
-    "huggingchat": {
-        "list": "conversations",
-        "delete": "delete_conversation",
-        "delete-all": "delete_all_conversations",
-    },
-    "hailuo": {"delete": "delete_chat"},
-}
+SUMMARY = "list or delete your conversations (HuggingChat, Hailuo)"
 
 
 def define(parser: argparse.ArgumentParser) -> Command:
-    """Add the actions of ``conversations``; return what runs them."""
+    """Add the arguments of ``conversations``; return what runs it."""
     parser.add_argument(
-        "--service", choices=sorted(_CALLS), default="huggingchat", help="default: huggingchat"
-    )
+        "--service", choices=("huggingchat", "hailuo"), default="huggingchat",
+        help="default: huggingchat",
+    )  # fmt: skip
     parser.add_argument("--base-url", help="another server than the service's")
-    actions = parser.add_subparsers(dest="action", metavar="ACTION", required=True)
-    listing = actions.add_parser("list", help="one line per conversation, newest first")
+    actions = parser.add_subparsers(dest="action", metavar="ACTION")
+    listing = actions.add_parser("list", help="one line per conversation, newest first (default)")
     listing.add_argument("--json", action="store_true", help="one JSON object per conversation")
-    delete = actions.add_parser("delete", help="delete conversations by id, or --all")
-    delete.add_argument("ids", nargs="*", metavar="ID")
-    delete.add_argument("--all", action="store_true", help="every conversation you have")
+    deleting = actions.add_parser("delete", help="delete conversations by id, or --all")
+    deleting.add_argument("ids", nargs="*", metavar="ID", help="conversation (or chat) ids")
+    deleting.add_argument("--all", action="store_true", help="every conversation (HuggingChat)")
     return run
 
 
 def run(args: argparse.Namespace) -> int:
-    """List or delete, with the credentials of the environment."""
+    """List, or delete, then say what was done."""
     import anyio
-
-    if args.action == "delete" and bool(args.ids) == bool(args.all):
-        raise UsageError("give the ids of the conversations to delete, or --all")
-    action = "delete-all" if args.action == "delete" and args.all else args.action
-    method = _CALLS[args.service].get(action)
-    if method is None:
-        what = {"list": "listing", "delete-all": "deleting all"}[action]
-        raise UsageError(f"{args.service}: {what} conversations is not available")
 
     from hfclient.cli._clients import make_client
 
+    action = args.action or "list"
+    if action == "delete" and bool(args.ids) == bool(args.all):
+        raise UsageError("delete takes conversation ids, or --all (not both)")
+    if args.service == "hailuo" and (action == "list" or args.all):
+        raise UsageError("hailuo: no endpoint that lists its chats is known; delete takes ids")
     client = make_client(args.service, base_url=args.base_url)
 
-    async def go() -> None:
+    async def act() -> None:
         async with client:
-            call = getattr(client, method)
             if action == "list":
-                async for info in call():
-                    print(_json(info) if args.json else _line(info), flush=True)
-            elif action == "delete":
-                for ident in args.ids:
-                    await call(ident)
-                    print(f"deleted {ident}", flush=True)
+                await _list(client, as_json=getattr(args, "json", False))
+            elif args.all:
+                count = await client.delete_all_conversations()
+                print(f"deleted {'every' if count is None else count} conversation(s)", flush=True)
             else:
-                count = await call()
-                print("deleted all conversations" + (f" ({count})" if count is not None else ""))
+                for ident in args.ids:
+                    await _delete(client, args.service, ident)
+                    print(f"deleted {ident}", flush=True)
 
-    anyio.run(go)
+    anyio.run(act)
     return EXIT_OK
 
 
-def _line(info: Any) -> str:
-    # id, when it last changed, its model, its title: tab-separated, for cut and awk.
-    updated = info.updated_at.isoformat() if info.updated_at else "-"
-    return "\t".join([info.id, updated, info.model or "-", info.title or ""])
-
-
-def _json(info: Any) -> str:
+async def _list(client: Any, *, as_json: bool) -> None:
     from hfclient.serialization import converter
 
-    data = converter.unstructure(info)
-    return json.dumps(data, ensure_ascii=False, default=_iso)
+    async for info in client.conversations():
+        if as_json:
+            print(json.dumps(converter.unstructure(info), ensure_ascii=False, default=str))
+        else:
+            when = info.updated_at.isoformat(timespec="seconds") if info.updated_at else "-"
+            print("\t".join([info.id, when, info.model or "-", info.title or ""]), flush=True)
 
 
-def _iso(value: object) -> str:
-    if isinstance(value, datetime.datetime):
-        return value.isoformat()
-    raise TypeError(f"{type(value).__name__} is not JSON")
+async def _delete(client: Any, service: str, ident: str) -> None:
+    if service == "hailuo":
+        await client.delete_chat(ident)
+    else:
+        await client.delete_conversation(ident)
