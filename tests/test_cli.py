@@ -134,7 +134,7 @@ def test_a_missing_credential_is_one_line_naming_the_variable(
 
 
 SUBCOMMANDS = [
-    "chat", "demo", "models", "decode", "drift",
+    "chat", "demo", "models", "conversations", "decode", "drift",
     "replay-server", "cassette", "record", "gen-codecs",
 ]  # fmt: skip
 

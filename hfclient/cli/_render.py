@@ -14,6 +14,7 @@ from typing import Final, TextIO
 
 from hfclient.events import (
     Conversation,
+    Elicitation,
     Event,
     File,
     ProviderInfo,
@@ -62,6 +63,7 @@ class Renderer:
         self.error: ServiceError | None = None
         self.tool_calls: list[ToolCall] = []
         self.files: list[File] = []
+        self.questions: list[Elicitation] = []
 
     @property
     def started(self) -> bool:
@@ -96,6 +98,8 @@ class Renderer:
             self.tool_calls.append(event)
         elif isinstance(event, File):
             self.files.append(event)
+        elif isinstance(event, Elicitation):
+            self.questions.append(event)
 
     def close(self, *, footer: bool = True) -> None:
         """End the answer's line and reset the style; then the footer lines."""
@@ -110,6 +114,10 @@ class Renderer:
     def footer(self) -> list[str]:
         """The lines after the answer: tool calls, files, title, sources, provider, usage."""
         lines = [f"tool call: {c.name}({c.arguments})" for c in self.tool_calls]
+        lines += [  # the command does not answer them: the web app does
+            f"question from {q.server}: {q.message}{' <' + q.url + '>' if q.url else ''}"
+            for q in self.questions
+        ]
         lines += [f"file: {f.name} ({f.mime}){' ' + f.url if f.url else ''}" for f in self.files]
         if self.title:
             lines.append(f"title: {self.title}")
