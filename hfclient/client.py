@@ -452,12 +452,15 @@ class HuggingChat(_Client):
         *,
         generation_id: str | None = None,
         from_seq: int = 0,
+        seen: Sequence[Event] = (),
     ) -> EventStream:
         """Re-attach to a run of ``conversation`` (2026-07-24 on) and stream the rest of it.
 
         ``generation_id`` picks the run (default the conversation's, else its
         newest); the updates after ``from_seq`` come (0: the run from its
-        start), then the live ones until the run ends.
+        start), then the live ones until the run ends. After a stream of the
+        run broke, pass the events it gave as ``seen``: the rest of the answer
+        comes with nothing repeated or lost.
         """
         hf_chat, token = self._cookies()
         machine = HuggingChatMachine.reattaching(
@@ -466,6 +469,7 @@ class HuggingChat(_Client):
             conversation=conversation,
             generation_id=generation_id,
             from_seq=from_seq,
+            seen=seen,
             era=self._era,
             base_url=self._base_url,
             read_timeout=self._read_timeout(),
@@ -522,9 +526,20 @@ class HuggingChat(_Client):
         return (await self._fetch(machine)).result
 
     def resume_elicitation(
-        self, conversation: Conversation, elicitation_id: str, *, reattach: bool = False
+        self,
+        conversation: Conversation,
+        elicitation_id: str,
+        *,
+        tools: Sequence[str] = (),
+        web_search: bool = False,
+        reattach: bool = False,
     ) -> EventStream:
-        """Continue the turn that parked on the answered elicitation ``elicitation_id``."""
+        """Continue the turn that parked on the answered elicitation ``elicitation_id``.
+
+        The parked tool call runs again with the answer, then the model
+        answers in the same message; ``tools`` and ``web_search`` are what that
+        round may use (as in :meth:`stream`: pass the parked turn's).
+        """
         if conversation.model is None:
             raise ArgumentError("resume_elicitation needs the Conversation of the parked turn")
         hf_chat, token = self._cookies()
@@ -535,6 +550,8 @@ class HuggingChat(_Client):
             messages=(),
             conversation=conversation,
             resume_elicitation=elicitation_id,
+            tools=tools,
+            web_search=web_search,
             era=self._era,
             reattach=reattach,
             base_url=self._base_url,

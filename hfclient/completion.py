@@ -9,6 +9,7 @@ import attrs
 from hfclient.errors import HfClientError, StreamServiceError
 from hfclient.events import (
     Conversation,
+    Elicitation,
     Event,
     Finished,
     ProviderInfo,
@@ -47,6 +48,18 @@ class Completion:
     finish_reason: str | None = None
     metadata: ResponseMetadata | None = None
     events: tuple[Event, ...] = attrs.field(default=(), repr=False)
+
+    @property
+    def elicitation(self) -> Elicitation | None:
+        """The question the turn stopped on (``finish_reason == "elicitation"``), else None.
+
+        Answer it and resume the turn with ``HuggingChat.answer_elicitation``
+        and ``HuggingChat.resume_elicitation``.
+        """
+        if self.finish_reason != "elicitation":
+            return None
+        asked = [e for e in self.events if isinstance(e, Elicitation) and e.parked]
+        return asked[-1] if asked else None
 
 
 async def collect(events: AsyncIterable[Event]) -> Completion:

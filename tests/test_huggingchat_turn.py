@@ -432,3 +432,39 @@ def test_reattach_and_resume_need_their_era() -> None:
         HuggingChatMachine.reattaching(
             hf_chat=hc.HF_CHAT, token=hc.TOKEN, conversation=HANDLE, from_seq=-1
         )
+
+
+def test_the_new_events_and_the_run_handle_survive_a_restart() -> None:
+    from hfclient.serialization import from_json, to_json
+
+    events = decoded(runs.post_lines([*runs.TWO_ROUNDS[:12], runs.ELICITATION_REQUEST]))
+    kept = [e for e in events if isinstance(e, ToolCall | ToolProgress | Elicitation)]
+    assert len(kept) == 3
+    for event in kept:
+        assert from_json(Event, to_json(event)) == event  # type: ignore[arg-type]
+    handle = from_json(Conversation, to_json(HANDLE))
+    assert handle.generation_id == runs.GENERATION_ID  # to stop or re-attach after a restart
+
+
+def test_era_errors_name_the_days_the_spec_gives() -> None:
+    with pytest.raises(
+        ArgumentError, match="answering an elicitation exists on HuggingChat from 2026-08-21 on"
+    ):
+        AnswerElicitationMachine(
+            hf_chat=hc.HF_CHAT,
+            token=hc.TOKEN,
+            conversation=HANDLE,
+            elicitation_id=runs.ELICITATION_ID,
+            era="2026-08-20",
+        )
+    with pytest.raises(
+        ArgumentError, match=r"resuming an elicitation exists .* from 2026-08-21 on"
+    ):
+        hc.machine(
+            messages=(),
+            conversation=hc.handle(),
+            resume_elicitation=runs.ELICITATION_ID,
+            era="2026-08-20",
+        )
+    with pytest.raises(ArgumentError, match="no web search from 2025-09-24 to 2025-11-12"):
+        hc.machine(web_search=True, era="2025-10-20")

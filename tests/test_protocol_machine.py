@@ -29,6 +29,11 @@ from hfclient.protocol import (
 )
 from hfclient.protocol._states import ERROR, IDLE, Key, Node
 from hfclient.protocol._status import ERROR_BODY_LIMIT
+from hfclient.protocol.huggingchat_calls import (
+    AnswerElicitationMachine,
+    McpServersMachine,
+    StopGenerationMachine,
+)
 from hfclient.protocol.router_catalog import ProviderMappingMachine, RouterCatalogMachine
 from tests import huggingchat_runs as runs
 from tests import test_protocol_hailuo as hailuo
@@ -92,6 +97,19 @@ def hc_reattaching() -> HuggingChatMachine:
     )
 
 
+def hc_stop() -> StopGenerationMachine:
+    return StopGenerationMachine(hf_chat=hc.HF_CHAT, token=hc.TOKEN, conversation=hc.handle())
+
+
+def hc_answer() -> AnswerElicitationMachine:
+    return AnswerElicitationMachine(
+        hf_chat=hc.HF_CHAT,
+        token=hc.TOKEN,
+        conversation=hc.handle(),
+        elicitation_id=runs.ELICITATION_ID,
+    )
+
+
 SSE = (("Content-Type", "text/event-stream"),)
 LOG = runs.logged(runs.long_answer(6))
 # A POST cut after two lines, then the run's log in two parts: a plain close, then its end.
@@ -138,6 +156,18 @@ SCENARIOS: dict[type[Machine], list[tuple[Factory, list[Scripted]]]] = {
     HailuoMachine: [
         (hailuo.machine, [HAILUO_OK]),
         (hailuo.machine, [Scripted(401, (), [b"{}"])]),
+    ],
+    StopGenerationMachine: [
+        (hc_stop, [Scripted(200, (), [])]),
+        (hc_stop, [hc.error(404, b'{"message":"Conversation not found"}')]),
+    ],
+    AnswerElicitationMachine: [
+        (hc_answer, [hc.ok(b'{"ok":true,"resume":true}')]),
+        (hc_answer, [hc.error(409, b'{"message":"Already answered."}')]),
+    ],
+    McpServersMachine: [
+        (McpServersMachine, [hc.ok(b"[]")]),
+        (McpServersMachine, [hc.error(500, b'{"message":"An error occurred"}')]),
     ],
     RouterCatalogMachine: [
         (lambda: RouterCatalogMachine(api_key="k"), [Scripted(200, (), [b'{"data":[]}'])]),

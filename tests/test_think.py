@@ -59,22 +59,28 @@ def test_rounds_survive_any_cut(rounds: list[tuple[str, str]], points: list[int]
     text = "".join(f"<think>{r}</think>{a}" for r, a in rounds)
     reasoning, answer = split(tokens_of(text, points))
     assert reasoning == "".join(r for r, _ in rounds)
-    # Until text is shown, whitespace before a <think> is dropped (as before the first).
-    expected = ""
-    for index, (_, piece) in enumerate(rounds):
-        before_a_section = index < len(rounds) - 1
-        if not expected and before_a_section and not piece.lstrip():
-            continue
-        expected += piece
-    assert answer == expected
+    # Only whitespace before the first section is dropped, and the text starts with one:
+    # the deltas add up to the answer as the final text shows it (strip_think).
+    assert answer == "".join(a for _, a in rounds) == strip_think(text)
 
 
-def test_whitespace_before_a_section_is_dropped_until_text_is_shown() -> None:
-    # Found by test_rounds_survive_any_cut: the space between two rounds comes before
-    # any text, so it goes as the space before the first section does; the last is text.
-    assert split(["<think></think> <think></think> "]) == ("", " ")
-    assert split(["<think>a</think> ", "<think>b</think> ", "c"]) == ("ab", " c")
-    assert split(["<think>a</think>x ", "<think>b</think> c"]) == ("ab", "x  c")
+def test_whitespace_after_the_first_section_is_text() -> None:
+    # Whitespace between rounds is the answer's, shown or not yet: the deltas then add up
+    # to Finished.text (strip_think), which keeps it.
+    for tokens in (
+        ["<think></think> <think></think> "],
+        ["<think>a</think> ", "<think>b</think> ", "c"],
+        ["<think>a</think>x ", "<think>b</think> c"],
+    ):
+        _, answer = split(tokens)
+        assert answer == strip_think("".join(tokens))
+    assert split(["<think>a</think> ", "<think>b</think> ", "c"]) == ("ab", "  c")
+
+
+def test_whitespace_between_sections_is_answer() -> None:
+    # Only whitespace before the first section goes (hypothesis found this one).
+    assert split(["<think></think>\r<think></think>\r"]) == ("", "\r\r")
+    assert split([" \n<think>r</think>", "a"]) == ("r", "a")
 
 
 def test_unclosed_think_is_reasoning_at_the_end() -> None:

@@ -1433,16 +1433,25 @@ HUGGINGCHAT: list[Scenario] = [
                     },
                     {"type": "webSearch", "subtype": "finished"},
                     {
+                        # chat-ui src/lib/types/MessageUpdate.ts: a live question (with
+                        # expiresAt, epoch ms) keeps the stream open until resolved.
                         "type": "elicitation",
                         "subtype": "request",
-                        "id": "el-1",
-                        "message": "Allow the search tool to use your location?",
+                        "request": {
+                            "elicitationId": "3c1e5a7b-2d4f-4a6b-8c0d-1e2f3a4b5c6d",
+                            "server": "Web Search (Exa)",
+                            "mode": "form",
+                            "message": "Allow the search tool to use your location?",
+                            "fields": [{"kind": "boolean", "name": "allow", "required": True}],
+                        },
+                        "expiresAt": 1787000000000,
                     },
                     {
                         "type": "elicitation",
                         "subtype": "resolved",
-                        "id": "el-1",
+                        "elicitationId": "3c1e5a7b-2d4f-4a6b-8c0d-1e2f3a4b5c6d",
                         "action": "decline",
+                        "resolution": "user",
                     },
                     {"type": "reasoning", "subtype": "stream", "token": ""},
                     {
@@ -1466,8 +1475,8 @@ HUGGINGCHAT: list[Scenario] = [
         ),
         f"{HC_SOURCE_NEW}\nstream: {HC_WRITTEN} §3.2 (webSearch error, elicitation 2026-08-21, "
         "finalAnswer webSources)",
-        covers="webSearch error, elicitation request and resolved (Unknown), an empty reasoning "
-        "token, finalAnswer webSources",
+        covers="webSearch error, a live elicitation request and its resolution, an empty "
+        "reasoning token, finalAnswer webSources",
     ),
     Scenario(
         "huggingchat/with-file",

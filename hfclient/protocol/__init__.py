@@ -25,6 +25,11 @@ from hfclient.protocol._states import Input, State, Step, transition_table
 from hfclient.protocol.hailuo import HailuoMachine, HailuoStep
 from hfclient.protocol.hailuo_calls import DeleteChatMachine, HailuoCallStep, UserInfoMachine
 from hfclient.protocol.huggingchat import HuggingChatMachine, HuggingChatStep
+from hfclient.protocol.huggingchat_calls import (
+    AnswerElicitationMachine,
+    McpServersMachine,
+    StopGenerationMachine,
+)
 from hfclient.protocol.router import RouterMachine, RouterStep
 from hfclient.protocol.router_catalog import (
     CatalogStep,
@@ -36,6 +41,7 @@ __all__ = [
     "NEED_DATA",
     "NEXT_REQUEST",
     "NO_MORE_EVENTS",
+    "AnswerElicitationMachine",
     "CatalogStep",
     "DeleteChatMachine",
     "Exchange",
@@ -47,12 +53,14 @@ __all__ = [
     "Input",
     "Machine",
     "MachineEvent",
+    "McpServersMachine",
     "ProviderMappingMachine",
     "RouterCatalogMachine",
     "RouterMachine",
     "RouterStep",
     "State",
     "Step",
+    "StopGenerationMachine",
     "UserInfoMachine",
     "transition_table",
 ]

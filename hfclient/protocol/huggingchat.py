@@ -65,7 +65,7 @@ from hfclient.errors import (
     RemoteProtocolError,
     TransportError,
 )
-from hfclient.events import Conversation
+from hfclient.events import Conversation, Event
 from hfclient.protocol._eras import EraSetting, era_day, in_era
 from hfclient.protocol._machine import Exchange, Machine
 from hfclient.protocol._messages import checked_messages, checked_model
@@ -84,6 +84,7 @@ from hfclient.protocol._status import (
     server_message,
 )
 from hfclient.translate.huggingchat import HuggingChatTranslator
+from hfclient.translate.seen import SeenPrefix
 
 __all__ = [
     "AUTH_HINT",
@@ -95,6 +96,9 @@ __all__ = [
     "auth_hint",
     "checked_session",
     "format_prompt",
+    "mcp_since",
+    "require_field",
+    "require_operation",
     "utf16_length",
 ]
 
@@ -107,8 +111,10 @@ ERA_NAMES: Final[dict[str, datetime.date]] = {
     "legacy": datetime.date.fromisoformat(OPERATIONS["get_conversation_data"].until or "2025-06-05")
     - datetime.timedelta(days=1),
 }
+# The day production coupled the session to the `token` cookie (the spec's auth era).
+_TOKEN_SINCE: Final = ERAS["auth.token"][0]
 TOKEN_HINT: Final = (
-    "since 2025-10-14 HuggingChat ties the session to the huggingface.co `token` cookie: "
+    f"since {_TOKEN_SINCE} HuggingChat ties the session to the huggingface.co `token` cookie: "
     "pass token= or set HF_CHAT_TOKEN_COOKIE (the token cookie of the same browser session "
     "as hf-chat)"
 )
@@ -117,8 +123,8 @@ _MAX_IDLE_REATTACH: Final = 3
 
 AUTH_HINT: Final = (
     "pass hf_chat= (the hf-chat cookie of a logged-in browser session) or set HF_CHAT_COOKIE; "
-    "since 2025-10-14 also token= or HF_CHAT_TOKEN_COOKIE (the huggingface.co token cookie of "
-    "the same session)"
+    f"since {_TOKEN_SINCE} also token= or HF_CHAT_TOKEN_COOKIE (the huggingface.co token "
+    "cookie of the same session)"
 )
 _SERVICE: Final = "huggingchat"
 # Characters that would end a cookie value or the header line it sits in.
@@ -149,6 +155,33 @@ def has_operation(day: datetime.date | None, name: str) -> bool:
     """Whether the operation ``name`` of the spec exists in the era."""
     operation = OPERATIONS[name]
     return in_era(day, operation.since, operation.until)
+
+
+def _lifetime(since: str | None, until: str | None) -> str:
+    if since and until:
+        return f"from {since} until {until}"
+    return f"from {since} on" if since else f"until {until}"
+
+
+def mcp_since() -> str | None:
+    """The first day sends could pick MCP servers (the spec's selectedMcpServerNames)."""
+    return ERAS["SendMessage.selectedMcpServerNames"][0]
+
+
+def require_field(day: datetime.date | None, field: str, what: str) -> None:
+    """ArgumentError naming the days ``field`` exists, when ``day`` is not one of them."""
+    if not sends(day, field):
+        since, until = ERAS.get(field, (None, None))
+        raise ArgumentError(f"{what} exists on HuggingChat {_lifetime(since, until)}")
+
+
+def require_operation(day: datetime.date | None, name: str, what: str) -> None:
+    """ArgumentError naming the days the operation ``name`` exists, when ``day`` is not one."""
+    if not has_operation(day, name):
+        operation = OPERATIONS[name]
+        raise ArgumentError(
+            f"{what} exists on HuggingChat {_lifetime(operation.since, operation.until)}"
+        )
 
 
 def require_token(day: datetime.date | None, token: str | None, *, what: str) -> None:
@@ -341,6 +374,9 @@ class HuggingChatMachine(Machine):
     ``headers`` are added to every request (e.g. a browser User-Agent).
     """
 
+    _seen: SeenPrefix | None = None  # what a replay of the run skips
+    _reattach = False
+
     TRANSITIONS: ClassVar[Transitions] = transition_table(
         starts=[_CREATE, _GET, _REATTACH],  # a new conversation, continuing one, re-attaching
         follows={_CREATE: [_GET, _SEND], _GET: [_SEND], _SEND: [_REATTACH], _REATTACH: [_REATTACH]},
@@ -372,6 +408,7 @@ class HuggingChatMachine(Machine):
         now: Callable[[], float] = time.time,
     ) -> None:
         super().__init__()
+        self._given: list[Event] = []
         self._day = era_day(era, ERA_NAMES)
         hf_chat, token = checked_session(hf_chat, token, self._day)
         checked_model(model)
@@ -421,8 +458,7 @@ class HuggingChatMachine(Machine):
                     "resume_elicitation continues a parked turn: pass its conversation "
                     "(the Conversation of that turn, same model)"
                 )
-            if not sends(self._day, "SendMessage.resumeElicitationId"):
-                raise ArgumentError("elicitations exist on HuggingChat from 2026-08-21 on")
+            require_field(self._day, "SendMessage.resumeElicitationId", "resuming an elicitation")
             self._inputs = ""
         elif continuing:
             self._inputs = trailing_user_text(messages)
@@ -455,21 +491,29 @@ class HuggingChatMachine(Machine):
         base_url: str = BASE_URL,
         headers: Iterable[tuple[str, str]] = (),
         read_timeout: float | None = 30.0,
+        seen: Iterable[Event] = (),
     ) -> HuggingChatMachine:
         """Re-attach to a run of ``conversation`` (2026-07-24 on): its updates after ``from_seq``.
 
         ``generation_id`` picks the run (default: the conversation's, else its
         newest); ``from_seq`` 0 gives the run from its start. The answer goes
         on through plain closes of the stream until the run's ``end``.
+        ``seen`` are the events a broken stream of the run already gave: the
+        run is replayed from its start and they are not given again, so the
+        caller gets the rest of the answer with nothing repeated or lost.
         """
         self = cls.__new__(cls)
         Machine.__init__(self)
+        self._given = []
         self._day = era_day(era, ERA_NAMES)
         self._hf_chat, self._token = checked_session(hf_chat, token, self._day)
         if conversation.service != _SERVICE or conversation.conversation_id is None:
             raise ArgumentError("re-attaching needs the Conversation of a HuggingChat turn")
         if isinstance(from_seq, bool) or not isinstance(from_seq, int) or from_seq < 0:
             raise ArgumentError(f"from_seq is a whole number, 0 or more, not {from_seq!r}")
+        seen = tuple(seen)
+        if seen and from_seq:
+            raise ArgumentError("seen= goes with a replay from the start (from_seq=0)")
         self._model = conversation.model or ""
         self._base_url = base_url
         self._headers = tuple(headers)
@@ -478,28 +522,35 @@ class HuggingChatMachine(Machine):
         self._conversation_id = conversation.conversation_id
         self._generation_id = generation_id or conversation.generation_id
         self._reattach = self._checked_reattach(True)
-        self._translator = HuggingChatTranslator(file_url=self._file_url)
-        self._translator.switch_stream(replay=False)
+        self._translator = HuggingChatTranslator(
+            file_url=self._file_url, stream="generation_updates"
+        )
         self._from_seq = from_seq
         self._idle_reattaches = 0
         self._resume_elicitation = None
         self._initial_length = 0
+        # The handle is always given: it is no part of the run the filter compares.
         self._emit([attrs.evolve(conversation, generation_id=self._generation_id)])
+        self._seen = SeenPrefix(seen) if seen else None
         self._queue_reattach(from_seq)
         return self
+
+    def _emit(self, events: list[Event]) -> None:
+        if self._seen is not None:
+            events = [new for e in events if (new := self._seen.take(e)) is not None]
+        if self._reattach:
+            self._given += events  # what a replay of the run must not give again
+        super()._emit(events)
 
     def _checked_tools(self, tools: Sequence[str], web_search: bool) -> list[str] | None:
         if isinstance(tools, str) or not all(isinstance(t, str) and t for t in tools):
             raise ArgumentError("tools is a list of MCP server names")
         if not sends(self._day, "SendMessage.selectedMcpServerNames"):
             if tools:
-                raise ArgumentError(
-                    "tools= picks MCP servers, which HuggingChat has from 2025-11-12"
-                )
+                require_field(self._day, "SendMessage.selectedMcpServerNames", "tools= (MCP)")
             if web_search and not sends(self._day, "SendMessage.web_search"):
-                raise ArgumentError(
-                    "HuggingChat had no web search from 2025-09-24 to 2025-11-12 (MCP)"
-                )
+                gone, back = ERAS["SendMessage.web_search"][1], mcp_since()
+                raise ArgumentError(f"HuggingChat had no web search from {gone} to {back} (MCP)")
             return None
         names = list(dict.fromkeys(tools))
         if web_search and WEB_SEARCH_MCP_SERVER not in names:
@@ -519,8 +570,8 @@ class HuggingChatMachine(Machine):
         return chosen
 
     def _checked_reattach(self, reattach: bool) -> bool:
-        if reattach and not has_operation(self._day, "stream_generation"):
-            raise ArgumentError("re-attaching to a run exists on HuggingChat from 2026-07-24 on")
+        if reattach:
+            require_operation(self._day, "stream_generation", "re-attaching to a run")
         return reattach
 
     @property
@@ -694,14 +745,19 @@ class HuggingChatMachine(Machine):
         if not self._can_reattach():
             return False
         if self.step is _SEND:
-            # The POST stream has no sequence numbers: replay the run, skip what was seen.
-            self._translator.switch_stream(replay=True)
+            # The POST stream has no sequence numbers, and the server's log joins its
+            # tokens otherwise: replay the run through a new translator and skip the
+            # events already given (compared by text, however they are cut).
+            self._translator = HuggingChatTranslator(
+                file_url=self._file_url, stream="generation_updates"
+            )
+            self._seen = SeenPrefix(self._given)
             self._from_seq = 0
         else:
             seen = self._translator.updates_seen
             self._idle_reattaches = 0 if seen else self._idle_reattaches + 1
             self._from_seq += seen
-            self._translator.switch_stream(replay=False)
+            self._translator.switch_stream()
         self._queue_reattach(self._from_seq)
         return True
 

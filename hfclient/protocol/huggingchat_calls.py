@@ -47,7 +47,7 @@ from hfclient.protocol.huggingchat import (
     Era,
     auth_hint,
     checked_session,
-    has_operation,
+    require_operation,
     sends,
     utf16_length,
 )
@@ -199,8 +199,7 @@ class AnswerElicitationMachine(_Call[bool]):
     ) -> None:
         super().__init__()
         day = era_day(era, ERA_NAMES)
-        if not has_operation(day, "answer_elicitation"):
-            raise ArgumentError("elicitations exist on HuggingChat from 2026-08-21 on")
+        require_operation(day, "answer_elicitation", "answering an elicitation")
         conversation_id = self._conversation_id(conversation)
         if action not in _ACTIONS:
             raise ArgumentError(f"action is one of {', '.join(_ACTIONS)}, not {action!r}")
@@ -250,8 +249,7 @@ class McpServersMachine(_Call[list[McpServerInfo]]):
         headers: Iterable[tuple[str, str]] = (),
     ) -> None:
         super().__init__()
-        if not has_operation(era_day(era, ERA_NAMES), "list_mcp_servers"):
-            raise ArgumentError("HuggingChat has MCP servers from 2025-11-12 on")
+        require_operation(era_day(era, ERA_NAMES), "list_mcp_servers", "the MCP server list")
         request = build_list_mcp_servers(base_url=base_url, headers=headers)
         step = CallStep.LIST_MCP_SERVERS
         self._queue(step, Exchange(request, OPERATIONS["list_mcp_servers"]))

@@ -5,8 +5,7 @@ means; this module holds the hooks they name, for what needs state: answer
 tokens split at ``<think>`` (one section per tool round), the final answer
 merged with the text streamed before the tools ran (chat-ui
 ``src/lib/utils/mergeFinalAnswer.ts``), the provider that may come late, tool
-calls, elicitations, files; and the replay of a re-attached run, whose
-updates the caller already has up to where the first connection broke.
+calls, elicitations, files; and which stream of the run it reads.
 """
 
 from __future__ import annotations
@@ -15,8 +14,6 @@ import json
 import re
 from collections.abc import Callable, Mapping
 from typing import Final, Literal
-
-import attrs
 
 from codec import huggingchat as wire
 from codec.framing import ServerSentEvent
@@ -47,7 +44,7 @@ from hfclient.translate._generated.huggingchat import (
 from hfclient.translate._rules import some, text
 from hfclient.translate.think import ThinkSplitter, strip_think
 
-__all__ = ["HuggingChatTranslator", "UpdateLog", "merge_final_answer"]
+__all__ = ["HuggingChatTranslator", "merge_final_answer"]
 
 
 # JavaScript's \s (ECMA-262 WhiteSpace and LineTerminator), which chat-ui trims with:
@@ -81,78 +78,6 @@ def merge_final_answer(existing: str, final: str, *, had_tools: bool, interrupte
     return existing + gap + final
 
 
-_TOKEN_KINDS: dict[type, str] = {wire.Stream: "stream", wire.ReasoningStream: "reasoning"}
-
-
-class UpdateLog:
-    """The updates a run gave, as the server's generation log keeps them.
-
-    chat-ui logs every update but keepAlive, and joins consecutive tokens of
-    one kind into one event (``src/lib/server/generation/writer.ts``), so a
-    log replayed from its start lines up with what a client read, token runs
-    cut differently. ``replay`` then says, for each replayed update, what of
-    it the client has not seen yet.
-    """
-
-    def __init__(self) -> None:
-        self._items: list[list[str]] = []  # [kind] or [kind, text] for token runs
-        self._at = 0  # replay position: item, and characters into a token run
-        self._offset = 0
-        self._replaying = False
-
-    def __len__(self) -> int:
-        return len(self._items)
-
-    def start_replay(self) -> None:
-        """A replay of the run from its first update begins."""
-        self._replaying = bool(self._items)
-        self._at = self._offset = 0
-
-    def take(self, event: object) -> object | None:
-        """``event`` as far as it is new (None: already seen); it is logged."""
-        kind = _log_kind(event)
-        if kind is None:
-            return event
-        token = getattr(event, "token", "") if kind in ("stream", "reasoning") else None
-        if self._replaying and self._at < len(self._items):
-            item = self._items[self._at]
-            if token is None and item == [kind]:
-                self._advance()
-                return None
-            if token is not None and item[0] == kind and len(item) == 2:
-                seen = item[1][self._offset :]
-                common = len(token) if seen.startswith(token) else 0
-                if not common and token.startswith(seen):
-                    common = len(seen)
-                if common:
-                    self._offset += common
-                    if self._offset >= len(item[1]):
-                        self._advance()
-                    rest = token[common:]
-                    if not rest:
-                        return None
-                    self._log(kind, rest)
-                    return attrs.evolve(event, token=rest)  # type: ignore[misc]
-            self._replaying = False  # the replay went its own way: give it all
-        self._log(kind, token)
-        return event
-
-    def _advance(self) -> None:
-        self._at += 1
-        self._offset = 0
-        if self._at >= len(self._items):
-            self._replaying = False  # past what was seen: the rest is new
-
-    def _log(self, kind: str, token: str | None) -> None:
-        last = self._items[-1] if self._items else None
-        if token is None:
-            self._items.append([kind])
-        elif last is not None and last[0] == kind and len(last) == 2:
-            last[1] += token
-        else:
-            self._items.append([kind, token])
-
-
 def _is_update(event: object) -> bool:
     # An `update` SSE event carries a MessageUpdate; anything else keeps its ServerSentEvent.
     if isinstance(event, WireUnknown):
@@ -160,25 +85,13 @@ def _is_update(event: object) -> bool:
     return not isinstance(event, wire.GenerationEnd)
 
 
-def _log_kind(event: object) -> str | None:
-    if isinstance(event, wire.GenerationEnd):
-        return None
-    if isinstance(event, wire.Status) and event.status == "keepAlive":
-        return None
-    if type(event) in _TOKEN_KINDS:
-        return None if getattr(event, "token", "") == "" else _TOKEN_KINDS[type(event)]
-    if isinstance(event, WireUnknown):
-        return "unknown"
-    return type(event).__name__
-
-
 class HuggingChatTranslator(RuleTranslator):
     """Translates one answer stream; complete at ``finalAnswer``, an error, or a parked question.
 
     ``stream`` is ``message_updates`` (the answer to a POST) or
     ``generation_updates`` (re-attaching to a running generation, 2026);
-    :meth:`switch_stream` moves one translator from the first to the second
-    when a broken answer is re-attached, so nothing is said twice.
+    :meth:`switch_stream` goes on with another such stream of the same run
+    (after a plain close, from the next update on).
     ``file_url`` builds the download URL of a generated file from its sha
     (the client knows the conversation); without it ``File.url`` is None.
     ``Finished`` comes at the end of the body, after any late title
@@ -202,7 +115,6 @@ class HuggingChatTranslator(RuleTranslator):
         self._parked: Elicitation | None = None
         self._provider: str | None = None
         self._model: str | None = None
-        self.log = UpdateLog()
         self.updates_seen = 0  # `update` events of a generation_updates stream
         self._use(stream)
 
@@ -213,19 +125,13 @@ class HuggingChatTranslator(RuleTranslator):
             super().__init__(dispatch_message_updates, translate_message_updates)
         self._stream = stream
 
-    def switch_stream(self, *, replay: bool) -> None:
-        """Go on with a ``generation_updates`` stream of the same run.
-
-        ``replay``: it starts from the run's first update (``fromSeq=0``), and
-        what this translator already gave is skipped; else it starts right
-        after the last update seen.
-        """
+    def switch_stream(self) -> None:
+        """Go on with a new ``generation_updates`` stream of the same run, right after the last
+        update seen (its ``update`` events are counted anew)."""
         ended, failed = self._ended, self._failed
         self._use("generation_updates")
         self._ended, self._failed = ended, failed
         self.updates_seen = 0
-        if replay:
-            self.log.start_replay()
 
     @property
     def content(self) -> str:
@@ -233,11 +139,10 @@ class HuggingChatTranslator(RuleTranslator):
         return "".join(self._content)
 
     def feed(self, event: object) -> list[Event]:
-        """Translate one decoded wire event, skipping what a replay repeats."""
+        """Translate one decoded wire event, counting a re-attach stream's updates."""
         if self._stream == "generation_updates" and _is_update(event):
             self.updates_seen += 1
-        new = self.log.take(event)
-        return [] if new is None else super().feed(new)
+        return super().feed(event)
 
     def finish(self) -> list[Event]:
         """End of body: ``Finished``, or :class:`IncompleteStreamError` if no end signal came."""

@@ -52,7 +52,7 @@ class ThinkSplitter:
 
     def __init__(self) -> None:
         self._thinking = False
-        self._started = False  # any text shown yet
+        self._started = False  # any text or section seen yet
         self._held = ""
 
     def feed(self, token: str) -> list[ReasoningDelta | TextDelta]:
@@ -72,6 +72,7 @@ class ThinkSplitter:
                 self._give(out, self._held[:found])
                 self._held = self._held[found + len(tag) :]
                 self._thinking = not self._thinking
+                self._started = True  # only whitespace before the first section goes
                 continue
             keep = _partial_suffix(self._held, tag)
             self._give(out, self._held[: len(self._held) - keep])

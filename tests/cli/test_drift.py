@@ -63,21 +63,12 @@ def test_the_corpus_the_real_recordings_and_the_demo_have_no_drift() -> None:
     assert report.text().startswith("no drift: 48 cassettes")
 
 
-def test_huggingchat_drift_is_at_most_its_elicitation_updates() -> None:
-    # spec/huggingchat.yaml is being revised elsewhere (the 2026 protocol); until the
-    # corpus and the spec agree on them, only the elicitation updates of one cassette
-    # (web-search-error-elicitation) may drift: keys the old spec lacks, or a shape the
-    # new one does not take.
+def test_the_huggingchat_corpus_and_its_spec_agree() -> None:
+    # The elicitation updates of web-search-error-elicitation follow chat-ui's shapes
+    # (src/lib/types/MessageUpdate.ts), which the spec names: nothing drifts.
     report = check([FIXTURES / "huggingchat"])
-    assert {(g.kind, g.event) for g in report.groups} <= {
-        ("extra", "ElicitationRequest"),
-        ("extra", "ElicitationResolved"),
-        ("unknown", "elicitation/request"),
-        ("unknown", "elicitation/resolved"),
-    }
-    assert {w.split("#")[0] for g in report.groups for w in g.where} <= {
-        str(FIXTURES / "huggingchat" / "web-search-error-elicitation.yaml")
-    }
+    assert report.groups == ()
+    assert report.text().startswith("no drift:")
 
 
 def test_planted_drift_is_reported_exactly(tmp_path: Path) -> None:

@@ -82,6 +82,7 @@ class FakeChatUi:
     _runs: dict[str, Run] = field(default_factory=dict)
     _answered: set[str] = field(default_factory=set)
     _lock: threading.Lock = field(default_factory=threading.Lock)
+    sending: threading.Event = field(default_factory=threading.Event)  # a send is answered
 
     @classmethod
     def serving(cls, *scripted: Run, continued: bool = False) -> FakeChatUi:
@@ -137,6 +138,7 @@ class FakeChatUi:
             self.sent.append(data)
             self._runs[str(data.get("generationId"))] = run
         lines = runs.post_lines(run.updates)
+        self.sending.set()
         if run.reset_at is not None:
             return _jsonl(lines[: run.reset_at], ending="reset")
         if run.gate_at is not None:

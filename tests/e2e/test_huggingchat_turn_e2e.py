@@ -7,8 +7,11 @@ re-attached with ``fromSeq``; each stream's unified events are snapshotted.
 
 from __future__ import annotations
 
+import functools
 import json
 
+import anyio
+import anyio.to_thread
 import pytest
 
 from codec.huggingchat import extract_last_content
@@ -26,6 +29,7 @@ from hfclient.events import (
 )
 from hfclient.exchange import Transport
 from hfclient.protocol.huggingchat import utf16_length
+from hfclient.sync import SyncHuggingChat
 from tests import huggingchat_runs as runs
 from tests.e2e.fake_chat_ui import AFTER, CONVERSATION_ID, FakeChatUi, Run
 from tests.e2e.fakes import drain
@@ -106,7 +110,7 @@ async def test_an_elicitation_answered_and_its_turn_resumed(
 ) -> None:
     fake = serve(https_server, Run(runs.PARKED), Run(runs.RESUMED))
     chat = client(https_server, transport)
-    async with chat.stream(QUESTION, model=MODEL) as stream:
+    async with chat.stream(QUESTION, model=MODEL, tools=["Hugging Face"]) as stream:
         parked, error = await drain(stream)
     assert error is None
     assert parked[-1] == Finished("elicitation", "I will deploy it.")
@@ -120,7 +124,7 @@ async def test_an_elicitation_answered_and_its_turn_resumed(
     assert fake.answers == [
         {"elicitationId": runs.ELICITATION_ID, "action": "accept", "content": {"space": "me/demo"}}
     ]
-    async with chat.resume_elicitation(handle, asked.id) as stream:
+    async with chat.resume_elicitation(handle, asked.id, tools=["Hugging Face"]) as stream:
         resumed, error = await drain(stream)
     assert error is None
     assert resumed[-1] == Finished("stop", "Deployed to me/demo.")
@@ -130,6 +134,7 @@ async def test_an_elicitation_answered_and_its_turn_resumed(
     assert "resumeElicitationId" not in first
     assert second["resumeElicitationId"] == runs.ELICITATION_ID
     assert second["id"] == LAST_ID  # the parked assistant message, continued in place
+    assert second["selectedMcpServerNames"] == first["selectedMcpServerNames"] == ["Hugging Face"]
     assert "inputs" not in second
     # Answered once: a second answer is the server's 409.
     with pytest.raises(Exception, match="Already answered"):
@@ -200,6 +205,20 @@ async def test_leaving_a_stream_early_stops_the_generation(
     assert point == {"generationId": fake.sent[0]["generationId"], "seenContentLength": 24}
 
 
+async def test_cancelling_complete_stops_the_generation(
+    https_server: HttpServer, transport: Transport
+) -> None:
+    fake = serve(https_server, Run(runs.long_answer(8), gate_at=5))
+    chat = client(https_server, transport)
+    async with anyio.create_task_group() as tasks:
+        tasks.start_soon(functools.partial(chat.complete, QUESTION, model=MODEL))
+        await anyio.to_thread.run_sync(fake.sending.wait)  # the run started server-side
+        tasks.cancel_scope.cancel()
+    (point,) = fake.stops
+    assert isinstance(point, dict)
+    assert point["generationId"] == fake.sent[0]["generationId"]
+
+
 async def test_leaving_early_with_stop_on_close_off_leaves_it_running(
     https_server: HttpServer, transport: Transport
 ) -> None:
@@ -268,10 +287,11 @@ async def test_a_dropped_connection_reattached_with_from_seq(
     assert fake.stops == []
 
 
+@pytest.mark.parametrize("cut", [2, 10, 17])
 async def test_without_reattach_a_dropped_connection_fails_and_leaves_the_run(
-    https_server: HttpServer, transport: Transport
+    https_server: HttpServer, transport: Transport, cut: int
 ) -> None:
-    fake = serve(https_server, Run(runs.TWO_ROUNDS, reset_at=10))
+    fake = serve(https_server, Run(runs.TWO_ROUNDS, reset_at=cut))
     chat = client(https_server, transport)
     async with chat.stream(QUESTION, model=MODEL) as stream:
         events, error = await drain(stream)
@@ -283,6 +303,17 @@ async def test_without_reattach_a_dropped_connection_fails_and_leaves_the_run(
     answer: Completion = await chat._collect(chat.resume(handle))
     assert answer.text == runs.TWO_ROUNDS_TEXT
     assert fake.paths()[-1].endswith(f"generationId={fake.sent[0]['generationId']}&fromSeq=0")
+    # With what the broken stream gave as `seen`: only the rest, nothing twice.
+    async with chat.resume(handle, seen=events) as stream:
+        rest, error = await drain(stream)
+    assert error is None
+    assert rest[0] == handle
+    whole = unbroken()
+    together = events[1:] + rest[1:]
+    assert text_of(together) == text_of(whole)
+    assert reasoning_of(together) == reasoning_of(whole)
+    others = [e for e in together if not isinstance(e, TextDelta | ReasoningDelta)]
+    assert others == [e for e in whole if not isinstance(e, TextDelta | ReasoningDelta)]
 
 
 async def test_a_missing_token_cookie_is_named_before_anything_is_sent(
@@ -306,3 +337,28 @@ async def test_a_missing_token_cookie_is_named_before_anything_is_sent(
         await old.complete(QUESTION, model=MODEL)
     assert "e2e-secret" not in str(info.value)
     assert json.dumps(fake.paths()).count("POST /chat/conversation") == 1
+
+
+def test_the_sync_client_stops_answers_and_lists(https_server: HttpServer, ca_pem: str) -> None:
+    fake = serve(https_server, Run(runs.PARKED), Run(runs.long_answer(8), gate_at=5))
+    with SyncHuggingChat(
+        hf_chat="hfchat-e2e-secret",
+        token="token-e2e-secret",
+        base_url=f"{https_server.url}/chat",
+        proxy=None,
+        verify=ca_pem,
+    ) as chat:
+        assert [s.name for s in chat.mcp_servers()] == ["Web Search (Exa)", "Hugging Face"]
+        parked = chat.complete(QUESTION, model=MODEL)
+        assert parked.finish_reason == "elicitation"
+        assert parked.conversation is not None
+        assert parked.elicitation is not None
+        assert parked.elicitation.id == runs.ELICITATION_ID
+        assert chat.answer_elicitation(parked.conversation, parked.elicitation.id) is True
+        with chat.stream(QUESTION, model=MODEL, conversation=parked.conversation) as events:
+            for event in events:
+                if event == TextDelta("word3 "):
+                    break  # leaving early: the run is stopped
+    (point,) = fake.stops
+    assert isinstance(point, dict)
+    assert point["generationId"] == fake.sent[1]["generationId"]

@@ -24,7 +24,7 @@ from hfclient.errors import (
     RateLimitError,
     TransportTimeout,
 )
-from hfclient.events import Conversation, ReasoningDelta, TextDelta
+from hfclient.events import Conversation, Elicitation, Event, ReasoningDelta, TextDelta
 from hfclient.serialization import from_json, to_json
 
 MESSAGES = [{"role": "user", "content": "Hello"}]
@@ -66,6 +66,30 @@ async def huggingchat_usage() -> Conversation | None:
             MESSAGES, model="org/model", conversation=from_json(Conversation, saved)
         )
         return again.conversation
+
+
+async def huggingchat_turn_usage() -> list[str]:
+    async with HuggingChat(era="2026-08-21", stop_on_close=True) as chat:
+        names = [server.name for server in await chat.mcp_servers()]
+        seen: list[Event] = []
+        handle: Conversation | None = None
+        async with chat.stream(MESSAGES, model="org/model", tools=names, reattach=True) as events:
+            async for event in events:
+                seen.append(event)
+                if isinstance(event, Conversation):
+                    handle = event
+                elif isinstance(event, Elicitation) and handle is not None:
+                    resume: bool = await chat.answer_elicitation(
+                        handle, event.id, action="accept", content={"space": "me/x"}
+                    )
+                    if resume:
+                        async with chat.resume_elicitation(handle, event.id, tools=names) as more:
+                            seen += [e async for e in more]
+        if handle is not None:
+            await chat.stop(handle, seen_content_length=12)
+            async with chat.resume(handle, seen=seen) as rest:
+                seen += [e async for e in rest]
+        return names
 
 
 def sync_usage() -> str:
