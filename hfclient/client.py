@@ -409,26 +409,57 @@ class HuggingChat(_Client):
         )
         return await self._collect(events)
 
-    def retry(self, conversation: Conversation, *, message_id: str | None = None) -> EventStream:
+    def retry(
+        self,
+        conversation: Conversation,
+        *,
+        message_id: str | None = None,
+        tools: Sequence[str] = (),
+        web_search: bool = False,
+        reattach: bool = False,
+    ) -> EventStream:
         """Stream a new answer to the last message of ``conversation`` (or to ``message_id``).
 
         The old answer stays beside the new one, as chat-ui's retry button
-        keeps it (``is_retry``); the conversation's model answers.
+        keeps it (``is_retry``); the conversation's model answers. ``tools``,
+        ``web_search`` and ``reattach`` are :meth:`stream`'s.
         """
-        return self._again(conversation, [], message_id or True)
+        return self._again(
+            conversation, [], message_id or True, tools, web_search=web_search, reattach=reattach
+        )
 
-    def edit(self, conversation: Conversation, message_id: str, text: str) -> EventStream:
+    def edit(
+        self,
+        conversation: Conversation,
+        message_id: str,
+        text: str,
+        *,
+        tools: Sequence[str] = (),
+        web_search: bool = False,
+        reattach: bool = False,
+    ) -> EventStream:
         """Replace user message ``message_id`` of ``conversation`` with ``text``; stream the answer.
 
         The edited message becomes a sibling of the old one (``is_retry`` with
-        new inputs), as chat-ui's edit does.
+        new inputs), as chat-ui's edit does. ``tools``, ``web_search`` and
+        ``reattach`` are :meth:`stream`'s.
         """
         if not isinstance(message_id, str) or not message_id:
             raise ArgumentError(f"message_id is the id of a user message, not {message_id!r}")
-        return self._again(conversation, [{"role": "user", "content": text}], message_id)
+        messages = [{"role": "user", "content": text}]
+        return self._again(
+            conversation, messages, message_id, tools, web_search=web_search, reattach=reattach
+        )
 
     def _again(
-        self, conversation: Conversation, messages: Messages, retry: bool | str
+        self,
+        conversation: Conversation,
+        messages: Messages,
+        retry: bool | str,
+        tools: Sequence[str],
+        *,
+        web_search: bool,
+        reattach: bool,
     ) -> EventStream:
         if not isinstance(conversation, Conversation) or not conversation.model:
             raise ArgumentError("this needs the Conversation of a HuggingChat turn, with its model")
@@ -440,6 +471,9 @@ class HuggingChat(_Client):
             messages=messages,
             conversation=conversation,
             retry=retry,
+            tools=tools,
+            web_search=web_search,
+            reattach=reattach,
             era=self._era,
             base_url=self._base_url,
             read_timeout=self._read_timeout(),

@@ -304,10 +304,11 @@ async def test_retry_answers_the_last_message_again(
     )
     https_server.handler = fake
     handle = Conversation("huggingchat", conversation_id=CONVERSATION_ID, model=MODEL)
-    async with client(https_server, transport).retry(handle) as events:
+    async with client(https_server, transport).retry(handle, web_search=True) as events:
         assert [e async for e in events]
     data = sent_data(fake.seen[-1])
     assert (data["id"], data["is_retry"]) == ("c37b847d-bb19-4a4f-ac25-bb18ef95d55d", True)
+    assert data["selectedMcpServerNames"] == ["Web Search (Exa)"]
     assert "inputs" not in data
 
 
