@@ -2,8 +2,8 @@
 
 One ``open`` is one exchange: take a pooled connection (or open one: TCP,
 maybe a proxy CONNECT tunnel, TLS), send the request, then yield
-``ResponseStarted``, a ``BodyChunk`` per body read exactly as h11 framed it
-(gzip/deflate decoded on the fly), and ``BodyEnded``. The connection goes
+``ResponseStarted``, a ``BodyChunk`` per body read (all the data h11 framed
+from it, gzip/deflate decoded on the fly), and ``BodyEnded``. The connection goes
 back to the pool only after a body read to its end on a connection h11 can
 reuse; leaving early, an error or a cancellation closes it instead.
 """
