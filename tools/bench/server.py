@@ -130,6 +130,13 @@ class Server:
         self._process: subprocess.Popen[str] | None = None
         self.port = 0
 
+    @classmethod
+    def at(cls, url: str) -> Server:
+        """A handle on a server another process started (to configure it)."""
+        server = cls()
+        server.port = int(url.rsplit(":", 1)[1])
+        return server
+
     def __enter__(self) -> Server:
         self._process = subprocess.Popen(
             [sys.executable, "-m", "tools.bench.server"], stdout=subprocess.PIPE, text=True
