@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import importlib.util
 import json
+import time
 from collections.abc import Callable
 from typing import Any, Final
 
@@ -49,8 +50,11 @@ class Client:
     async def open(self) -> None:
         """Make the client (inside the event loop it will run on)."""
 
-    async def stream(self) -> int:
-        """Read one stream to its end; the number of events handed out."""
+    async def stream(self, first: list[float] | None = None) -> int:
+        """Read one stream to its end; the number of events handed out.
+
+        ``first`` gets the ``time.monotonic()`` at which the first event was handed out.
+        """
         raise NotImplementedError
 
     async def close(self) -> None:
@@ -80,11 +84,13 @@ class HfClient(Client):
             api_key=API_KEY, base_url=self.url, provider="auto", transport=transport
         )
 
-    async def stream(self) -> int:
+    async def stream(self, first: list[float] | None = None) -> int:
         count = 0
         async with self.client.stream(MESSAGES, model=MODEL) as events:
             async for _ in events:
                 count += 1
+                if count == 1 and first is not None:
+                    first.append(time.monotonic())
         return count
 
     async def close(self) -> None:
@@ -118,7 +124,7 @@ class OpenAIClient(Client):
 
         self.client: Any = AsyncOpenAI(base_url=self.url + "/v1", api_key=API_KEY, max_retries=0)
 
-    async def stream(self) -> int:
+    async def stream(self, first: list[float] | None = None) -> int:
         count = 0
         chunks = await self.client.chat.completions.create(
             model=MODEL,
@@ -127,6 +133,8 @@ class OpenAIClient(Client):
         )
         async for _ in chunks:
             count += 1
+            if count == 1 and first is not None:
+                first.append(time.monotonic())
         return count
 
     async def close(self) -> None:
@@ -143,11 +151,13 @@ class HubClient(Client):
 
         self.client: Any = AsyncInferenceClient(base_url=self.url, api_key=API_KEY)
 
-    async def stream(self) -> int:
+    async def stream(self, first: list[float] | None = None) -> int:
         count = 0
         chunks = await self.client.chat_completion(MESSAGES, model=MODEL, stream=True)
         async for _ in chunks:
             count += 1
+            if count == 1 and first is not None:
+                first.append(time.monotonic())
         return count
 
     async def close(self) -> None:
@@ -171,7 +181,7 @@ class HttpxSse(Client):
         )
         self.client: Any = httpx.AsyncClient(limits=limits, timeout=60)
 
-    async def stream(self) -> int:
+    async def stream(self, first: list[float] | None = None) -> int:
         from httpx_sse import aconnect_sse
 
         count = 0
@@ -183,6 +193,8 @@ class HttpxSse(Client):
                 if event.data != "[DONE]":
                     json.loads(event.data)
                     count += 1
+                    if count == 1 and first is not None:
+                        first.append(time.monotonic())
         return count
 
     async def close(self) -> None:
@@ -199,13 +211,15 @@ class AiohttpLines(Client):
 
         self.client: Any = aiohttp.ClientSession()
 
-    async def stream(self) -> int:
+    async def stream(self, first: list[float] | None = None) -> int:
         count = 0
         body = {"model": MODEL, "messages": MESSAGES, "stream": True}
         async with self.client.post(self.url + "/v1/chat/completions", json=body) as response:
             async for line in response.content:
                 if line.startswith(b"data: ") and line != b"data: [DONE]\n":
                     count += 1
+                    if count == 1 and first is not None:
+                        first.append(time.monotonic())
         return count
 
     async def close(self) -> None:
@@ -222,7 +236,7 @@ class CurlLines(Client):
 
         self.client: Any = AsyncSession()
 
-    async def stream(self) -> int:
+    async def stream(self, first: list[float] | None = None) -> int:
         count = 0
         body = {"model": MODEL, "messages": MESSAGES, "stream": True}
         response = await self.client.request(
@@ -232,6 +246,8 @@ class CurlLines(Client):
             async for line in response.aiter_lines():
                 if line.startswith(b"data: ") and line != b"data: [DONE]":
                     count += 1
+                    if count == 1 and first is not None:
+                        first.append(time.monotonic())
         finally:
             await response.aclose()
         return count

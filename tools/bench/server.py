@@ -149,6 +149,8 @@ class Server:
         if self._process is not None:
             self._process.terminate()
             self._process.wait(10)
+            if self._process.stdout is not None:
+                self._process.stdout.close()
 
     @property
     def url(self) -> str:
