@@ -45,6 +45,7 @@ from hfclient.decoding import decode_stream
 from tools.bench import bodies
 
 CHUNK = 64 * 1024
+PEERS = True  # False: hfclient's own decoders only (quick iteration)
 CHUNKINGS = ("one event per chunk", "64 KiB chunks")
 
 
@@ -221,7 +222,7 @@ def measure(body: Body, repeat: int, drain: Callable[[Iterable[object]], None]) 
     rows = []
     for chunking, chunks in chunkings.items():
         rows.append(Row(body.name, chunking, "json.loads floor", len(texts), floor, 1.0))
-        for case, decode in {**_ours(body), **_peers(body)}.items():
+        for case, decode in {**_ours(body), **(_peers(body) if PEERS else {})}.items():
             seconds = best_of(repeat, partial(_decode_all, drain, decode, chunks))
             rows.append(Row(body.name, chunking, case, len(texts), seconds, seconds / floor))
     return rows
