@@ -193,7 +193,7 @@ def decode_stream(service: Service, chunks: Iterable[bytes]) -> Iterator[Event]:
         try:
             events = feed(chunk)
         except (DecodeError, IncompleteStreamError) as exc:
-            yield from exc.events  # what the failing chunk decoded before its error
+            yield from exc.events  # type: ignore[misc]  # what the chunk decoded before failing
             raise
         yield from events
     yield from _deliver(decoder.close)
