@@ -43,7 +43,7 @@ def _sizes(quick: bool) -> dict[str, Any]:
         "scale_events": 30,
         "default_level": 100,
         "memory_mb": [1, 10, 100],
-        "first_count": 200,
+        "first_count": 100,
     }
 
 

@@ -23,6 +23,7 @@ from typing import NamedTuple
 
 import anyio
 
+from tools.bench.bodies import ROOT
 from tools.bench.clients import API_KEY, MESSAGES, MODEL, available
 from tools.bench.server import Server
 
@@ -109,6 +110,7 @@ def run(server: Server, sizes: Sequence[int], cases: Sequence[str] = CASES) -> l
                 capture_output=True,
                 text=True,
                 check=True,
+                cwd=ROOT,
             ).stdout
             growth, text = map(int, out.split())
             rows.append(Row(case, megabytes, growth, text))

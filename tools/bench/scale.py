@@ -7,9 +7,10 @@ time per event, and the event loop's lag (how late a 10 ms ticker wakes, p99
 and worst). The server shares the machine's cores with the client: at high
 levels part of what is measured is the server's own cost.
 
-Time to first event: one stream at a time; the server notes the monotonic
-time of its first body write (after a pause, so the client is already
-waiting), the client the time its first content event reaches the caller.
+Time to first event: one stream at a time, its events 20 ms apart (as a
+model writes them); the server notes the monotonic time of its first body
+write (after a pause, so the client is already waiting), the client the
+time its first event reaches the caller.
 """
 
 from __future__ import annotations
@@ -151,7 +152,8 @@ def run_first_event(
     server: Server, count: int, names: Sequence[str] = SCALE_CLIENTS, delay: float = 0.02
 ) -> list[FirstRow]:
     """Time from the first body write to the first event handed out, ``count`` streams each."""
-    server.configure(events=20, size=0, rate=0, first_delay=delay)
+    # Events 20 ms apart, as a model writes tokens: the first read holds the first event only.
+    server.configure(events=5, size=0, rate=50.0, first_delay=delay)
     rows = []
     for name in names:
         if not available(name):

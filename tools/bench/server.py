@@ -23,7 +23,7 @@ import urllib.request
 from collections.abc import Iterator
 from typing import Any
 
-from tools.bench.bodies import router_frames, router_payloads
+from tools.bench.bodies import ROOT, router_frames, router_payloads
 
 _HEAD = (
     b"HTTP/1.1 200 OK\r\ncontent-type: text/event-stream\r\n"
@@ -139,7 +139,10 @@ class Server:
 
     def __enter__(self) -> Server:
         self._process = subprocess.Popen(
-            [sys.executable, "-m", "tools.bench.server"], stdout=subprocess.PIPE, text=True
+            [sys.executable, "-m", "tools.bench.server"],
+            stdout=subprocess.PIPE,
+            text=True,
+            cwd=ROOT,  # where ``tools`` is importable from, wherever the caller stands
         )
         assert self._process.stdout is not None
         self.port = int(self._process.stdout.readline())
