@@ -31,7 +31,7 @@ from hfclient.timeouts import DEFAULT_TIMEOUT, Timeout, TimeoutSetting, as_timeo
 from hfclient.transport._deadline import Deadline
 
 from ._connection import H11Connection, Headers
-from ._decoding import ACCEPT_ENCODING, decoder_for
+from ._decoding import ACCEPT_ENCODING, IDENTITY, decoder_for
 from ._errors import Phase, translated
 from ._origin import Origin, RequestTarget, shown_url, split_url
 from ._pool import ConnectionPool
@@ -153,7 +153,11 @@ class AnyioH11Transport(AsyncClosing):
                 reason=response.reason.decode("latin-1"),
             )
             decoder = decoder_for(_header(response.headers.raw_items(), b"content-encoding"))
+            plain = decoder is IDENTITY
             while (data := await conn.read_body(cap(limits.read))) is not None:
+                if plain:  # nothing to decode, nothing that can fail
+                    yield BodyChunk(data)
+                    continue
                 with translated(Phase.READ, origin, exchange.url):
                     chunk = decoder.decode(data)
                 while chunk:  # bounded pieces: a gzip bomb inflates only as far as it is read
