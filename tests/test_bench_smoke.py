@@ -46,7 +46,7 @@ def test_one_command_runs_every_suite_small_and_writes_the_report(
     assert main(["--quick", "--out", str(out)]) == 0
     printed = capsys.readouterr().out
     written = out.read_text()
-    for title in ("Decode", "End to end", "Scale", "Memory", "Time to first event"):
+    for title in ("Decode", "End to end", "Scale", "Memory", "Time to first event", "Targets"):
         assert f"## {title}" in printed
         assert f"## {title}" in written
     assert "Machine: " in written

@@ -18,7 +18,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from tools.bench import decode, e2e, memory, report, scale
+from tools.bench import decode, e2e, memory, report, scale, targets
 from tools.bench.server import Server
 
 SUITES = ("decode", "e2e", "scale", "memory", "first-event")
@@ -62,6 +62,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     sections: list[tuple[str, str]] = []
     decode_rows: list[Any] = []
     e2e_rows: list[Any] = []
+    scale_rows: list[Any] = []
+    memory_rows: list[Any] = []
+    first_rows: list[Any] = []
 
     def show(title: str, text: str) -> None:
         print(f"\n## {title}\n\n{text}", flush=True)
@@ -76,25 +79,31 @@ def main(argv: Sequence[str] | None = None) -> int:
             e2e_rows = e2e.run(server, sizes["e2e_events"], repeat)
             show("End to end over loopback", report.e2e_table(e2e_rows))
         if "scale" in suites:
-            rows = scale.run_scale(
+            scale_rows = scale.run_scale(
                 server,
                 sizes["levels"],
                 sizes["scale_events"],
                 10.0,
                 default_pool_level=sizes["default_level"],
             )
-            show("Scale: concurrent streams at 10 events/s", _scale_table(rows))
+            show("Scale: concurrent streams at 10 events/s", _scale_table(scale_rows))
         if "memory" in suites:
-            show("Memory: peak RSS growth", _memory_table(memory.run(server, sizes["memory_mb"])))
+            memory_rows = memory.run(server, sizes["memory_mb"])
+            show("Memory: peak RSS growth", _memory_table(memory_rows))
         if "first-event" in suites:
-            rows_first = scale.run_first_event(server, sizes["first_count"])
+            first_rows = scale.run_first_event(server, sizes["first_count"])
             show(
                 "Time to first event (from the first body byte written)",
                 report.table(
                     ["client", "median ms", "p99 ms"],
-                    [(r.client, r.median_ms, r.p99_ms) for r in rows_first],
+                    [(r.client, r.median_ms, r.p99_ms) for r in first_rows],
                 ),
             )
+    verdicts = targets.verdicts(decode_rows, e2e_rows, scale_rows, memory_rows, first_rows)
+    if verdicts:
+        show(
+            "Targets (issue 12), from this run", report.table(["target", "measured", ""], verdicts)
+        )
     if not args.no_write:
         _write(args.out, sections, decode_rows, e2e_rows, args.quick, repeat, started)
     return 0
