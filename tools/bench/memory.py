@@ -19,6 +19,7 @@ import resource
 import subprocess
 import sys
 from collections.abc import Callable, Sequence
+from pathlib import Path
 from typing import NamedTuple
 
 import anyio
@@ -48,7 +49,14 @@ def events_for(megabytes: int) -> int:
 
 
 def _peak() -> int:
-    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024
+    # The high-water mark of this process's own memory (VmHWM): ru_maxrss would not do, Linux
+    # carries it over from the parent's image across fork and exec.
+    try:
+        status = Path("/proc/self/status").read_text()
+    except OSError:  # not Linux: ru_maxrss, in KiB on most systems
+        return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024
+    kib = next(line.split()[1] for line in status.splitlines() if line.startswith("VmHWM:"))
+    return int(kib) * 1024
 
 
 async def _hfclient(url: str, whole: bool) -> int:
