@@ -22,7 +22,7 @@ Every case consumes its values and keeps none alive, the floor included: a
 list of 50,000 decoded dicts makes the garbage collector rescan them all,
 which doubles the floor's time and flatters every ratio. ``--keep-results``
 keeps them in lists anyway, to show that effect. Each is the best of
-``--repeat`` runs.
+``--repeat`` runs, in CPU time.
 
     python -m tools.bench.decode [--events N] [--repeat R] [--keep-results]
 """
@@ -69,13 +69,17 @@ class Body(NamedTuple):
 
 
 def best_of(repeat: int, run: Callable[[], object]) -> float:
-    """The shortest of ``repeat`` runs, the garbage collector emptied before each."""
+    """The shortest of ``repeat`` runs in CPU seconds, the garbage collector emptied before each.
+
+    CPU time of this process, not wall time: on a shared machine other processes
+    stretch the wall clock of a run, not its CPU time (decoding never waits).
+    """
     best = float("inf")
     for _ in range(repeat):
         gc.collect()
-        start = time.perf_counter()
+        start = time.process_time()
         run()
-        best = min(best, time.perf_counter() - start)
+        best = min(best, time.process_time() - start)
     return best
 
 
