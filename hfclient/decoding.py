@@ -188,8 +188,14 @@ def decode_stream(service: Service, chunks: Iterable[bytes]) -> Iterator[Event]:
     everything decoded has been yielded.
     """
     decoder = StreamDecoder(service)
+    feed = decoder.feed
     for chunk in chunks:
-        yield from _deliver(decoder.feed, chunk)
+        try:
+            events = feed(chunk)
+        except (DecodeError, IncompleteStreamError) as exc:
+            yield from exc.events  # type: ignore[misc]  # what the chunk decoded before failing
+            raise
+        yield from events
     yield from _deliver(decoder.close)
 
 

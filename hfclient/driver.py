@@ -96,6 +96,11 @@ async def _next(
 ) -> ResponseEvent | None:
     # The machine's deadline between two events (a keepAlive line resets it);
     # None: the transport ended the response before its end.
+    if timeout is None:  # no deadline, no cancel scope: this runs once per chunk
+        try:
+            return await response.__anext__()
+        except StopAsyncIteration:
+            return None
     with anyio.move_on_after(timeout) as scope:
         try:
             return await response.__anext__()

@@ -1,40 +1,59 @@
-"""The benchmarks run and decode every event (speed itself is never asserted in tests)."""
+"""The benchmarks run, small, and decode every event (speed is never asserted in tests)."""
 
 from __future__ import annotations
 
 import weakref
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 
-from tools.bench import decode, framing
+from hfclient.decoding import decode_stream
+from hfclient.events import Finished
+from tools.bench import bodies, decode, framing
+from tools.bench.__main__ import main
 
 
-@pytest.mark.parametrize("keep", [[], ["--keep-results"]])
-def test_benchmark_runs_on_a_small_stream(
-    capsys: pytest.CaptureFixture[str], keep: list[str]
+def test_decode_suite_decodes_every_body_against_its_floor() -> None:
+    rows = decode.run(events=60, repeat=1)
+    bodies = {row.body for row in rows}
+    assert bodies == {
+        "router sse, plain",
+        "router sse, examples",
+        "huggingchat ndjson, plain",
+        "huggingchat ndjson, examples",
+        "hailuo sse, plain",
+    }
+    for body in bodies:
+        for chunking in decode.CHUNKINGS:
+            cases = [r.case for r in rows if r.body == body and r.chunking == chunking]
+            assert cases[:3] == ["json.loads floor", "codec iter_events", "hfclient unified events"]
+    assert all(row.events > 0 and row.seconds > 0 for row in rows)
+
+
+def test_the_benchmark_bodies_decode_to_their_length() -> None:
+    assert len(bodies.huggingchat_lines(1000)) == 1000
+    assert len(bodies.router_payloads(1000)) == 1000
+    events = list(decode_stream("router", bodies.router_frames(bodies.router_payloads(5))))
+    assert [type(e).__name__ for e in events].count("TextDelta") == 4
+    assert events[-1] == Finished("stop")
+
+
+def test_one_command_runs_every_suite_small_and_writes_the_report(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    assert decode.main(["--events", "300", "--repeat", "1", *keep]) == 0
-    rows = capsys.readouterr().out.splitlines()
-    assert rows[0].split() == ["case", "events/s", "x", "floor"]
-    labels = [row.rsplit(None, 2)[0] for row in rows[1:]]
-    assert labels == [
-        "huggingchat ndjson: json.loads floor",
-        "huggingchat ndjson: iter_events, one event per chunk",
-        "huggingchat ndjson: iter_events, 64 KiB chunks",
-        "huggingchat ndjson: decode_stream, one event per chunk",
-        "huggingchat ndjson: decode_stream, 64 KiB chunks",
-        "router sse: json.loads floor",
-        "router sse: iter_events, one event per chunk",
-        "router sse: iter_events, 64 KiB chunks",
-        "router sse: decode_stream, one event per chunk",
-        "router sse: decode_stream, 64 KiB chunks",
-    ]
-
-
-def test_streams_have_the_requested_length() -> None:
-    assert len(decode.huggingchat_lines(1000)) == 1000
-    assert len(decode.router_payloads(1000)) == 1000
+    out = tmp_path / "benchmarks.md"
+    assert main(["--quick", "--out", str(out)]) == 0
+    printed = capsys.readouterr().out
+    written = out.read_text()
+    for title in ("Decode", "End to end", "Scale", "Memory", "Time to first event", "Targets"):
+        assert f"## {title}" in printed
+        assert f"## {title}" in written
+    assert "Machine: " in written
+    # hfclient's own rows are there whatever peers are installed; every stream completed.
+    assert "| hfclient anyio (asyncio) " in written
+    scale_rows = [line for line in written.splitlines() if line.startswith("| hfclient anyio")]
+    assert scale_rows
 
 
 def test_framing_benchmark_runs_on_small_lines(capsys: pytest.CaptureFixture[str]) -> None:

@@ -69,7 +69,7 @@ def test_content_as_a_list_of_text_parts() -> None:
         "router", sse(chunk({"content": parts}), chunk(choice={"finish_reason": "stop"}))
     )
     assert text(events) == "Hello"
-    assert events[-1] == Finished("stop", "Hello")
+    assert events[-1] == Finished("stop", None)
 
 
 def test_usage_without_total_tokens_is_summed() -> None:
@@ -123,7 +123,7 @@ def test_reasoning_under_any_name_is_given_once(fields: dict[str, str]) -> None:
 
 def test_a_finish_reason_the_spec_does_not_list_is_given_as_sent() -> None:
     events = decoded("router", sse(chunk({"content": "x"}, choice={"finish_reason": "eos"})))
-    assert events[-1] == Finished("eos", "x")
+    assert events[-1] == Finished("eos", None)
 
 
 def test_a_choice_without_index_is_the_first() -> None:
@@ -155,7 +155,7 @@ def test_usage_of_an_odd_shape_keeps_the_chunk_text() -> None:
     events = decoded("router", body)
     assert text(events) == "t"
     assert not any(isinstance(e, Usage) for e in events)
-    assert events[-1] == Finished("stop", "t")
+    assert events[-1] == Finished("stop", None)
 
 
 def test_a_chunk_whose_choices_do_not_fit_is_salvaged() -> None:
@@ -172,7 +172,7 @@ def test_a_chunk_whose_choices_do_not_fit_is_salvaged() -> None:
 def test_a_chunk_whose_finish_reason_is_salvaged_completes_the_stream() -> None:
     odd = {"model": "m", "choices": [None, {"delta": {}, "finish_reason": "stop"}]}
     events = decoded("router", sse(chunk({"content": "a"}), odd, done=False))
-    assert events[-1] == Finished("stop", "a")
+    assert events[-1] == Finished("stop", None)
 
 
 def test_a_usage_chunk_with_null_choices_keeps_its_usage() -> None:
@@ -189,7 +189,7 @@ def test_a_null_delta_is_no_delta() -> None:
         chunk(), {"model": "m", "choices": [{"index": 0, "delta": None, "finish_reason": "stop"}]}
     )
     events = decoded("router", body)
-    assert events[-1] == Finished("stop", "")
+    assert events[-1] == Finished("stop", None)
     assert not any(isinstance(e, Unknown) for e in events)
 
 

@@ -50,6 +50,10 @@ class RouterTranslator(RuleTranslator):
     reasoning under ``reasoning_content``, ``reasoning`` or ``reasoning_text``
     (given once when several carry the same text), usage without
     ``total_tokens``, finish reasons of any name (given as sent).
+
+    A stream never sends the whole text, so its ``Finished`` has none (``text``
+    ``None``): nothing is kept of what was already given out as ``TextDelta``;
+    a whole answer (``completion``) has its message's text.
     """
 
     def __init__(self, *, provider: str | None = None) -> None:
@@ -58,7 +62,7 @@ class RouterTranslator(RuleTranslator):
         self._model_seen = False
         self._calls: list[_PendingCall] = []
         self._call_at: dict[int, _PendingCall] = {}
-        self._text: list[str] = []
+        self._text: list[str] | None = None  # only for a whole answer: its text, kept
         self._usage: Usage | None = None
         self._finish_reason: str | None = None
 
@@ -73,7 +77,8 @@ class RouterTranslator(RuleTranslator):
         events: list[Event] = self._flush_calls()
         if self._usage is not None:
             events.append(self._usage)
-        events.append(Finished(self._finish_reason or "stop", "".join(self._text)))
+        text = None if self._text is None else "".join(self._text)
+        events.append(Finished(self._finish_reason or "stop", text))
         return events
 
     # Hooks the spec names.
@@ -118,6 +123,7 @@ class RouterTranslator(RuleTranslator):
             for choice in answer.choices
         ]
         chunk = wire.ChatCompletionChunk(model=answer.model, usage=answer.usage, choices=choices)
+        self._text = []
         events = self.chunk(chunk)
         if not self.complete:
             self.end()  # no choice at all: nothing more will come either
@@ -169,7 +175,8 @@ class RouterTranslator(RuleTranslator):
                 part.text for part in content if part.type == "text" and isinstance(part.text, str)
             )
         if type(content) is str and content:
-            self._text.append(content)
+            if self._text is not None:
+                self._text.append(content)
             events.append(TextDelta(content))
         if type(delta.tool_calls) is list:
             for fragment in delta.tool_calls:

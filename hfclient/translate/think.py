@@ -37,6 +37,8 @@ def strip_think(text: str) -> str:
 
 def _partial_suffix(text: str, tag: str) -> int:
     """Length of the longest end of ``text`` that is a proper beginning of ``tag``."""
+    if tag[0] not in text[1 - len(tag) :]:
+        return 0  # every beginning of the tag starts with its "<": the common case, one scan
     for size in range(min(len(tag) - 1, len(text)), 0, -1):
         if tag.startswith(text[-size:]):
             return size

@@ -62,6 +62,8 @@ class H11Connection:
         self.received_any = False
         self._h11 = h11.Connection(h11.CLIENT)
         self._eof = False
+        # Framed (or failed) already, while gathering data: what the next read_body answers.
+        self._pending: h11.Event | Exception | None = None
         self._write_phase, self._read_phase = phases
 
     async def send(
@@ -108,14 +110,31 @@ class H11Connection:
                     raise h11.RemoteProtocolError(f"unexpected {type(event).__name__}")
 
     async def read_body(self, timeout: float | None) -> bytes | None:
-        """The next body bytes exactly as h11 framed them, or ``None`` at the end of the body."""
-        event = await self._next_event(timeout)
-        if isinstance(event, h11.Data):
-            return bytes(event.data)
+        """The body bytes that arrived, or ``None`` at the end of the body.
+
+        Every ``Data`` event h11 can frame from what was already received goes up
+        as one piece: a read of many small chunks (a fast server, a slow reader)
+        costs the layers above one step, not one per chunk.
+        """
+        pending, self._pending = self._pending, None
+        if isinstance(pending, Exception):
+            with translated(self._read_phase, self.peer, self.url):
+                raise pending
+        event = pending or await self._next_event(timeout)
         if isinstance(event, h11.EndOfMessage):
             return None
-        with translated(self._read_phase, self.peer, self.url):
-            raise h11.RemoteProtocolError(f"unexpected {type(event).__name__}")
+        if not isinstance(event, h11.Data):
+            with translated(self._read_phase, self.peer, self.url):
+                raise h11.RemoteProtocolError(f"unexpected {type(event).__name__}")
+        pieces = [event.data]
+        try:
+            while isinstance(following := self._parse(), h11.Data):
+                pieces.append(following.data)
+            if isinstance(following, h11.Event):
+                self._pending = following  # the body's end: the next call's answer
+        except (h11.RemoteProtocolError, anyio.EndOfStream) as exc:
+            self._pending = exc  # raised by the next call, after the data that came before it
+        return bytes(pieces[0]) if len(pieces) == 1 else b"".join(pieces)
 
     def unread(self) -> bytes:
         """Bytes that arrived after a CONNECT was answered (h11 stops reading there)."""

@@ -17,7 +17,7 @@ import zlib
 from collections.abc import Callable, Sequence
 from typing import Final, Protocol
 
-__all__ = ["ACCEPT_ENCODING", "PIECE_LIMIT", "ContentDecoder", "decoder_for"]
+__all__ = ["ACCEPT_ENCODING", "IDENTITY", "PIECE_LIMIT", "ContentDecoder", "decoder_for"]
 
 ACCEPT_ENCODING: Final = "gzip, deflate"
 PIECE_LIMIT: Final = 256 * 1024
@@ -49,6 +49,10 @@ class _Identity:
 
     def flush(self) -> bytes:
         return b""
+
+
+IDENTITY: Final[ContentDecoder] = _Identity()
+"""The decoder of a body sent as it is (stateless: one for every response)."""
 
 
 class _Gzip:
@@ -159,9 +163,9 @@ def decoder_for(content_encoding: str | None) -> ContentDecoder:
         if coding.strip().lower() not in ("", "identity")
     ]
     if not codings:
-        return _Identity()
+        return IDENTITY
     if any(coding not in _DECODERS for coding in codings):
-        return _Identity()
+        return IDENTITY
     if len(codings) == 1:
         return _DECODERS[codings[0]]()
     return _Chain([_DECODERS[coding]() for coding in reversed(codings)])

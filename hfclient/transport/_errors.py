@@ -10,8 +10,6 @@ from __future__ import annotations
 
 import enum
 import zlib
-from collections.abc import Iterator
-from contextlib import contextmanager
 from typing import Final, TypeAlias
 
 import anyio
@@ -85,17 +83,27 @@ def _subject(phase: Phase, peer: Origin, url: str | None) -> str:
     return with_url.format(url=url, peer=peer) if url else without.format(peer=peer)
 
 
-@contextmanager
-def translated(phase: Phase, peer: Origin, url: str | None = None) -> Iterator[None]:
+class translated:  # lower case: used as the function it once was, ``with translated(...)``
     """Run a block whose backend exceptions become the hfclient error the table names.
 
-    ``url`` is the request's URL as :func:`~._origin.shown_url` shows it.
+    ``url`` is the request's URL as :func:`~._origin.shown_url` shows it. A
+    class, not a generator context manager: it runs several times per body read.
     """
-    try:
-        yield
-    except HfClientError:
-        raise
-    except _BACKEND_ERRORS as exc:
+
+    __slots__ = ("_peer", "_phase", "_url")
+
+    def __init__(self, phase: Phase, peer: Origin, url: str | None = None) -> None:
+        self._phase, self._peer, self._url = phase, peer, url
+
+    def __enter__(self) -> None:
+        return None
+
+    def __exit__(
+        self, kind: type[BaseException] | None, exc: BaseException | None, tb: object
+    ) -> None:
+        if exc is None or isinstance(exc, HfClientError) or not isinstance(exc, _BACKEND_ERRORS):
+            return  # nothing raised, or nothing to translate: it goes on as it is
+        phase, peer, url = self._phase, self._peer, self._url
         error = _translate(exc, _subject(phase, peer, url), phase, described(peer, url))
         # h11 may quote what it refused, e.g. a header value that is a credential.
         if isinstance(exc, h11.LocalProtocolError):

@@ -2,8 +2,8 @@
 
 One ``open`` is one exchange: take a pooled connection (or open one: TCP,
 maybe a proxy CONNECT tunnel, TLS), send the request, then yield
-``ResponseStarted``, a ``BodyChunk`` per body read exactly as h11 framed it
-(gzip/deflate decoded on the fly), and ``BodyEnded``. The connection goes
+``ResponseStarted``, a ``BodyChunk`` per body read (all the data h11 framed
+from it, gzip/deflate decoded on the fly), and ``BodyEnded``. The connection goes
 back to the pool only after a body read to its end on a connection h11 can
 reuse; leaving early, an error or a cancellation closes it instead.
 """
@@ -31,7 +31,7 @@ from hfclient.timeouts import DEFAULT_TIMEOUT, Timeout, TimeoutSetting, as_timeo
 from hfclient.transport._deadline import Deadline
 
 from ._connection import H11Connection, Headers
-from ._decoding import ACCEPT_ENCODING, decoder_for
+from ._decoding import ACCEPT_ENCODING, IDENTITY, decoder_for
 from ._errors import Phase, translated
 from ._origin import Origin, RequestTarget, shown_url, split_url
 from ._pool import ConnectionPool
@@ -153,7 +153,11 @@ class AnyioH11Transport(AsyncClosing):
                 reason=response.reason.decode("latin-1"),
             )
             decoder = decoder_for(_header(response.headers.raw_items(), b"content-encoding"))
+            plain = decoder is IDENTITY
             while (data := await conn.read_body(cap(limits.read))) is not None:
+                if plain:  # nothing to decode, nothing that can fail
+                    yield BodyChunk(data)
+                    continue
                 with translated(Phase.READ, origin, exchange.url):
                     chunk = decoder.decode(data)
                 while chunk:  # bounded pieces: a gzip bomb inflates only as far as it is read

@@ -387,12 +387,26 @@ class CurlTransport(AsyncClosing):
                 reason=response.reason,
             )
             failure: HfClientError | None = None
+            ended = False
+            queue = response.queue  # set in stream mode: what curl wrote and nobody read yet
+            assert queue is not None
             chunks = response.aiter_content()  # type: ignore[no-untyped-call]
             async with aclosing(chunks):
-                while True:
+                while not ended:
                     try:
                         with anyio.fail_after(deadline.cap(limits.read)):
                             data = await anext(chunks)
+                        # What curl already handed over goes up as one chunk (no wait for it).
+                        pieces = [data]
+                        while queue.qsize():
+                            try:
+                                pieces.append(await anext(chunks))
+                            except StopAsyncIteration:
+                                ended = True
+                                break
+                            except CurlError as exc:
+                                failure = _translate(exc, transfer, proxy, started=True)
+                                break
                     except StopAsyncIteration:
                         break
                     except CurlError as exc:
@@ -401,11 +415,14 @@ class CurlTransport(AsyncClosing):
                         failure = TransportTimeout(
                             f"reading the response from {transfer.where} timed out"
                         )
-                    # Raised here, outside the handler: nothing of curl_cffi is chained to it.
+                    else:
+                        data = pieces[0] if len(pieces) == 1 else b"".join(pieces)
+                        if data:
+                            yield BodyChunk(bytes(data))
+                    # Raised here, outside the handler: nothing of curl_cffi is chained to it;
+                    # after the data that came before it.
                     if failure is not None:
                         raise failure
-                    if data:
-                        yield BodyChunk(bytes(data))
             if transfer.aborted:  # aclose() stopped it: the body may be cut short
                 raise ReadError(f"the transport was closed while reading from {transfer.where}")
             yield BodyEnded()
