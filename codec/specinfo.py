@@ -29,7 +29,8 @@ class OperationInfo:
     may be labelled with; empty when the spec does not know them. They
     document, they do not choose the decoder: the spec's stream framing does.
     ``response_type`` names the record class a JSON answer decodes into, when
-    the spec gives one.
+    the spec gives one; ``response_envelope`` what wraps it (``superjson``,
+    ``sveltekit-data``), to unwrap first.
     """
 
     name: str
@@ -44,6 +45,7 @@ class OperationInfo:
     match_on: tuple[str, ...] = ("method", "path", "query", "body")
     content_types: tuple[str, ...] = ()
     response_type: str | None = None
+    response_envelope: str | None = None
 
 
 @attrs.frozen(slots=True)

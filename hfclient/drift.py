@@ -29,6 +29,7 @@ from typing import Any, Final, Literal, TypeAlias
 
 import attrs
 
+from codec import superjson
 from codec.errors import CodecError
 from codec.framing import NDJSONDecoder, ServerSentEvent, SSEDecoder
 from codec.values import Mismatched, Unknown
@@ -272,6 +273,10 @@ class _Exchange:
                 data = json.loads(body)
             except ValueError as exc:
                 raise CodecError(f"not JSON: {exc}") from None
+            if op.info.response_envelope == "superjson":
+                data = superjson.deserialize(data)
+            elif op.info.response_envelope is not None:
+                return  # sveltekit-data: its own readers check it (codec.legacy)
             record = getattr(module, op.info.response_type)
             if not isinstance(data, dict):
                 self.add("unknown", event=op.info.response_type, detail="not a JSON object")

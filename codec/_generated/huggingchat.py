@@ -3576,6 +3576,7 @@ OPERATIONS: Final[Mapping[str, OperationInfo]] = {
         content_types=(
     "application/json",
 ),
+        response_envelope="superjson",
     ),
     "create_conversation": OperationInfo(
         name="create_conversation",
@@ -3615,6 +3616,7 @@ OPERATIONS: Final[Mapping[str, OperationInfo]] = {
     "application/json",
     "text/sveltekit-data",
 ),
+        response_envelope="sveltekit-data",
     ),
     "get_conversation": OperationInfo(
         name="get_conversation",
@@ -3633,6 +3635,7 @@ OPERATIONS: Final[Mapping[str, OperationInfo]] = {
         content_types=(
     "application/json",
 ),
+        response_envelope="superjson",
     ),
     "send_message": OperationInfo(
         name="send_message",
@@ -3780,6 +3783,7 @@ OPERATIONS: Final[Mapping[str, OperationInfo]] = {
     "application/json",
 ),
         response_type="ModelSummary",
+        response_envelope="superjson",
     ),
     "list_conversations": OperationInfo(
         name="list_conversations",
@@ -3800,6 +3804,7 @@ OPERATIONS: Final[Mapping[str, OperationInfo]] = {
     "application/json",
 ),
         response_type="ConversationPage",
+        response_envelope="superjson",
     ),
     "delete_all_conversations": OperationInfo(
         name="delete_all_conversations",
@@ -3818,6 +3823,7 @@ OPERATIONS: Final[Mapping[str, OperationInfo]] = {
         content_types=(
     "application/json",
 ),
+        response_envelope="superjson",
     ),
     "update_conversation": OperationInfo(
         name="update_conversation",
@@ -3837,6 +3843,7 @@ OPERATIONS: Final[Mapping[str, OperationInfo]] = {
         content_types=(
     "application/json",
 ),
+        response_envelope="superjson",
     ),
     "share_conversation": OperationInfo(
         name="share_conversation",

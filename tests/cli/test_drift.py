@@ -9,7 +9,7 @@ from pathlib import Path
 import attrs
 
 from hfclient.drift import DriftGroup, check
-from hfclient.transport.cassette import Chunk, dump, load
+from hfclient.transport.cassette import Cassette, Chunk, Exchange, dump, load
 from tests.cli.runner import FIXTURES, ROOT, clean_env, hfclient
 from tests.conftest import DATA
 
@@ -164,3 +164,25 @@ def test_a_file_that_is_not_a_cassette_is_a_usage_error(tmp_path: Path) -> None:
     done = hfclient("drift", str(bad), env=clean_env(tmp_path))
     assert done.returncode == 2
     assert "is not a cassette" in done.stderr
+
+
+def test_a_superjson_answer_is_unwrapped_before_its_record_is_checked(tmp_path: Path) -> None:
+    def page(extra: str = "") -> bytes:
+        conversation = (
+            f'{{"_id":"a","id":"a","title":"t","updatedAt":"2026-08-01T10:00:00.000Z"{extra}}}'
+        )
+        meta = '"meta":{"values":{"conversations.0.updatedAt":["Date"]}}'
+        return f'{{"json":{{"conversations":[{conversation}],"hasMore":false}},{meta}}}'.encode()
+
+    url = "https://huggingface.co/chat/api/v2/conversations?p=0"
+    json_type = [("content-type", "application/json")]
+    paths = []
+    for name, body in (("clean", page()), ("drifted", page(',"pinned":true'))):
+        exchange = Exchange.of("GET", url, 200, json_type, [body])
+        paths.append(tmp_path / f"{name}.yaml")
+        dump(Cassette((exchange,), service="huggingchat"), paths[-1])
+    assert check(paths[:1]).clean
+    assert shown(check(paths[1:]).groups) == {
+        ("extra", "huggingchat", "list_conversations", "ConversationPage",
+         "conversations[].pinned", None, 1),
+    }  # fmt: skip

@@ -918,6 +918,8 @@ class ModuleRenderer:
             w(f"content_types={literal(list(op.content_types))},", 2)
             if op.response.get("type"):
                 w(f"response_type={literal(op.response['type'])},", 2)
+            if op.response.get("envelope"):
+                w(f"response_envelope={literal(op.response['envelope'])},", 2)
             w("),", 1)
         w("}")
 
