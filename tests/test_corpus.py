@@ -78,6 +78,7 @@ EXPECTED: dict[str, str] = {
     "hailuo/stall.yaml": "TransportTimeout",
     "hailuo/invalid-utf8.yaml": "DecodeError",
     "hailuo/oversized-line.yaml": "DecodeError",
+    "hailuo/check-token-expired.yaml": "MissingAuthError",  # no userInfo: not live
 }
 TOKEN_SHAPED = re.compile(rb"hf_[A-Za-z0-9]{20}|eyJ[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]{8,}")
 

@@ -232,6 +232,10 @@ async def run_call(service: str, call: Mapping[str, Any], transport: Any) -> tup
                 seen.extend(await client.models())
             elif call.get("method") == "provider_mapping":
                 seen.extend(await client.provider_mapping(**kwargs))
+            elif call.get("method") == "conversations":
+                seen.extend([info async for info in client.conversations()])
+            elif call.get("method") is not None:  # a call of one value (check_token, ...)
+                seen.append(await getattr(client, call["method"])(**kwargs))
             else:
                 async with client.stream(**kwargs) as events:
                     async for event in events:
@@ -2084,7 +2088,91 @@ HAILUO: list[Scenario] = [
     ),
 ]
 
-SCENARIOS: list[Scenario] = [*ROUTER, *HUGGINGCHAT, *HAILUO]
+
+def superjson_body(value: object, dates: Sequence[str] = ()) -> bytes:
+    """``value`` as chat-ui's superjsonResponse writes it, the paths in ``dates`` as Dates."""
+    document: dict[str, Any] = {"json": value}
+    if dates:
+        document["meta"] = {"values": {path: ["Date"] for path in dates}}
+    return json.dumps(document, separators=(",", ":")).encode()
+
+
+def conversation_page(ids: Sequence[str], more: bool) -> bytes:
+    """A page of GET /api/v2/conversations (chat-ui src/routes/api/v2/conversations)."""
+    items = [
+        {
+            "_id": ident,
+            "id": ident,
+            "title": f"Conversation {n}",
+            "updatedAt": f"2026-08-0{n + 1}T10:00:00.000Z",
+            "model": HC_MODEL,
+            "modelId": HC_MODEL,
+        }
+        for n, ident in enumerate(ids)
+    ]
+    dates = [f"conversations.{n}.updatedAt" for n in range(len(ids))]
+    return superjson_body({"conversations": items, "hasMore": more}, dates)
+
+
+LIBRARY_SOURCE = "written after chat-ui c100c162f src/routes/api/v2 (superjsonResponse)"
+HL_ENVELOPE_SOURCE = f"{HL_WRITTEN} §3 (the JSON API's statusInfo envelope)"
+
+CALLS: list[Scenario] = [
+    Scenario(
+        "huggingchat/conversations-two-pages",
+        "huggingchat",
+        {"method": "conversations"},
+        (
+            answer(200, "OK", conversation_page(["6874cc01a3e9c1f27b4d0e58"], True)),
+            answer(200, "OK", conversation_page(["6874cc01a3e9c1f27b4d0e59"], False)),
+        ),
+        LIBRARY_SOURCE,
+        covers="GET /api/v2/conversations?p=0 then p=1: hasMore, superjson Dates",
+    ),
+    Scenario(
+        "huggingchat/delete-conversation",
+        "huggingchat",
+        {"method": "delete_conversation", "conversation": HC_ID},
+        (answer(200, "OK", b"", content_type="text/plain"),),
+        LIBRARY_SOURCE,
+        covers="DELETE /conversation/{id}: an empty 200",
+    ),
+    Scenario(
+        "hailuo/check-token",
+        "hailuo",
+        {"method": "check_token"},
+        (
+            answer(
+                200,
+                "OK",
+                json.dumps(
+                    {"statusInfo": OK_STATUS, "data": {"userInfo": {"userID": "1", "name": "x"}}}
+                ).encode(),
+            ),
+        ),
+        HL_ENVELOPE_SOURCE,
+        covers="GET /v1/api/user/info signed over {}: a live token's account",
+    ),
+    Scenario(
+        "hailuo/check-token-expired",
+        "hailuo",
+        {"method": "check_token"},
+        (answer(200, "OK", json.dumps({"statusInfo": OK_STATUS, "data": {}}).encode()),),
+        HL_ENVELOPE_SOURCE,
+        fault="an expired token (no userInfo)",
+        covers="GET /v1/api/user/info without userInfo: the token is no longer live",
+    ),
+    Scenario(
+        "hailuo/delete-chat",
+        "hailuo",
+        {"method": "delete_chat", "chat": "312345678901234567"},
+        (answer(200, "OK", json.dumps({"statusInfo": OK_STATUS, "data": None}).encode()),),
+        HL_ENVELOPE_SOURCE,
+        covers="DELETE /v1/api/chat/history/{chatID} signed over {}",
+    ),
+]
+
+SCENARIOS: list[Scenario] = [*ROUTER, *HUGGINGCHAT, *HAILUO, *CALLS]
 
 
 # -- the demo's cassettes (hfclient/demo/cassettes, shipped in the package) ----------
