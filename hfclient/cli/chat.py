@@ -158,6 +158,11 @@ async def _chat(
             finally:
                 spinner.stop()
                 group.cancel_scope.cancel()
+        if failed is not None:
+            # A Ctrl-C cancels this task; the stream may have failed first (a replay
+            # server in this process closed under it). The cancellation wins: it
+            # lands on this checkpoint, and the command ends as interrupted.
+            await anyio.lowlevel.checkpoint()
         if not args.json:
             renderer.close(footer=failed is None)
         if failed is not None:
