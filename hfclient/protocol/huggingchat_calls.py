@@ -57,6 +57,7 @@ __all__ = [
     "ElicitationAction",
     "McpServerInfo",
     "McpServersMachine",
+    "SessionCall",
     "StopGenerationMachine",
     "utf16_length",
 ]
@@ -88,8 +89,12 @@ def _one(step: Step) -> Transitions:
     return transition_table(starts=[step], follows={}, completes=[step])
 
 
-class _Call(ResultMachine[T]):
-    """One HuggingChat request with the session cookies; its statuses as the spec maps them."""
+class SessionCall(ResultMachine[T]):
+    """One HuggingChat request with the session cookies; its statuses as the spec maps them.
+
+    The base of the one-request machines here and in
+    :mod:`hfclient.protocol.huggingchat_library`.
+    """
 
     _now: Callable[[], float] = staticmethod(time.time)
     _token: str | None = None  # which cookies were sent says what a 401 means
@@ -114,7 +119,7 @@ class _Call(ResultMachine[T]):
         )
 
 
-class StopGenerationMachine(_Call[None]):
+class StopGenerationMachine(SessionCall[None]):
     """Stop the run of ``conversation`` (its ``generation_id`` names it, when known).
 
     ``seen_content_length`` is how much of the message the caller showed
@@ -172,7 +177,7 @@ class StopGenerationMachine(_Call[None]):
         self._finish(None)
 
 
-class AnswerElicitationMachine(_Call[bool]):
+class AnswerElicitationMachine(SessionCall[bool]):
     """Answer elicitation ``elicitation_id`` of ``conversation``; the result is ``resume``.
 
     ``action`` is ``accept`` (with ``content``, field name to value),
@@ -235,7 +240,7 @@ def _json_object(content: Mapping[str, object]) -> dict[str, object]:
         raise ArgumentError("content maps field names to str, number, bool or list[str]") from None
 
 
-class McpServersMachine(_Call[list[McpServerInfo]]):
+class McpServersMachine(SessionCall[list[McpServerInfo]]):
     """The MCP servers the deployment offers (``GET /api/mcp/servers``, 2025-11-12 on)."""
 
     TRANSITIONS: ClassVar[Transitions] = _one(CallStep.LIST_MCP_SERVERS)

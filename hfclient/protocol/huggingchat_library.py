@@ -44,7 +44,7 @@ from hfclient.protocol._eras import era_day
 from hfclient.protocol._machine import Exchange, json_record
 from hfclient.protocol._states import Step, Transitions, transition_table
 from hfclient.protocol.huggingchat import ERA_NAMES, Era, has_operation
-from hfclient.protocol.huggingchat_calls import _Call
+from hfclient.protocol.huggingchat_calls import SessionCall
 from hfclient.protocol.router_catalog import model_providers
 
 __all__ = [
@@ -88,7 +88,7 @@ def _one(step: LibraryStep) -> Transitions:
     return transition_table(starts=[step], follows={}, completes=[step])
 
 
-class _LibraryCall(_Call[T]):
+class _LibraryCall(SessionCall[T]):
     """A call with the session cookies, in the era of the client."""
 
     def _start(
