@@ -4,8 +4,12 @@ from __future__ import annotations
 
 import argparse
 import json
+from typing import TYPE_CHECKING
 
 from hfclient.cli._base import EXIT_OK, SERVICES, Command, UsageError
+
+if TYPE_CHECKING:  # imported where it runs, so ``hfclient --help`` stays cheap
+    from hfclient.info import ModelInfo
 
 SUMMARY = "list the models a service offers"
 
@@ -29,7 +33,7 @@ def run(args: argparse.Namespace) -> int:
         raise UsageError(f"{args.service}: listing its models is not available in this version")
     client = make_client(args.service, base_url=args.base_url)
 
-    async def catalogue() -> list[object]:
+    async def catalogue() -> list[ModelInfo]:
         async with client:
             return list(await client.models())
 
@@ -41,14 +45,8 @@ def run(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-def model_line(model: object) -> str:
-    """One tab-separated line: id, context length, tool support, providers (what is known)."""
-    fields = [str(getattr(model, "id", None) or getattr(model, "name", None) or model)]
-    if hasattr(model, "context_length"):
-        fields.append(str(model.context_length or "-"))
-    if hasattr(model, "supports_tools"):
-        fields.append("tools" if model.supports_tools else "-")
-    providers = getattr(model, "providers", None)
-    if providers is not None:
-        fields.append(",".join(getattr(p, "provider", str(p)) for p in providers))
-    return "\t".join(fields)
+def model_line(model: ModelInfo) -> str:
+    """One tab-separated line: id, context length, tool support, providers (``-``: unknown)."""
+    providers = ",".join(p.provider for p in model.providers) or "-"
+    tools = "tools" if model.supports_tools else "-"
+    return "\t".join([model.id, str(model.context_length or "-"), tools, providers])
