@@ -148,6 +148,24 @@ def _measure(server: Server, name: str, streams: int, pool: int | None) -> Scale
     return row
 
 
+def clean(row: ScaleRow, events: int, rate: float) -> bool:
+    """Whether a level ran clean: all completed, none failed, p99 within 1.5x of the pace.
+
+    The pace is ``events / rate`` seconds; the margin takes in opening all the
+    level's connections at once.
+    """
+    return row.completed == row.streams and not row.errors and row.p99 <= 1.5 * events / rate
+
+
+def highest_clean(rows: Sequence[ScaleRow], events: int, rate: float) -> dict[str, float]:
+    """Per client, the highest aggregate events/s among the levels that ran clean."""
+    best: dict[str, float] = {}
+    for row in rows:
+        if clean(row, events, rate):
+            best[row.client] = max(best.get(row.client, 0.0), row.events_per_s)
+    return best
+
+
 def run_first_event(
     server: Server, count: int, names: Sequence[str] = SCALE_CLIENTS, delay: float = 0.02
 ) -> list[FirstRow]:
