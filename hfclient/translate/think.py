@@ -59,6 +59,9 @@ class ThinkSplitter:
 
     def feed(self, token: str) -> list[ReasoningDelta | TextDelta]:
         """Take the next token; return what can be shown now."""
+        if not self._held and (self._started or self._thinking) and token and "<" not in token:
+            # Nearly every token: nothing held back, no tag can start in it.
+            return [ReasoningDelta(token) if self._thinking else TextDelta(token)]
         self._held += token
         out: list[ReasoningDelta | TextDelta] = []
         while self._held:

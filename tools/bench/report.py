@@ -112,10 +112,11 @@ def chart(path: Path, decode_rows: Sequence[Any], e2e_rows: Sequence[Any]) -> bo
         ax.barh(labels, [r.ratio for r in chosen], color=colours)
         ax.invert_yaxis()
         ax.set_xscale("log")
+        ax.axvline(1.0, color="black", linewidth=0.8)  # the floor
         ax.set_xlabel("decode time / json.loads floor, 64 KiB chunks (lower is better)")
         ax.tick_params(axis="y", labelsize=7)
     figure.tight_layout()
     path.parent.mkdir(parents=True, exist_ok=True)
-    figure.savefig(path, dpi=90)
+    figure.savefig(path, dpi=90, bbox_inches="tight")
     plt.close(figure)
     return True
