@@ -37,6 +37,7 @@ __all__ = [
     "Transitions",
     "describe_key",
     "describe_node",
+    "one_request",
     "transition_table",
 ]
 
@@ -167,6 +168,11 @@ def transition_table(
     for node in nodes:
         table[node, Input.FAIL] = ERROR
     return table
+
+
+def one_request(step: Step) -> dict[tuple[Node, Key], Node]:
+    """The table of a flow of one request: ``step`` starts it and its end completes it."""
+    return transition_table(starts=[step], follows={}, completes=[step])
 
 
 _STEP_STATES: Final = (State.READY, State.WAITING, State.READING, State.DECIDING)

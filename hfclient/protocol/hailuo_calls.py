@@ -18,7 +18,7 @@ from codec.errorkinds import ERROR_KINDS, ErrorKind
 from hfclient.errors import ERROR_CLASSES, MissingAuthError
 from hfclient.protocol._machine import Exchange, json_record
 from hfclient.protocol._result import ResultMachine
-from hfclient.protocol._states import Step, Transitions, transition_table
+from hfclient.protocol._states import Step, Transitions, one_request
 from hfclient.protocol._status import error_for_status
 from hfclient.protocol.hailuo import TOKEN_HINT, checked_credentials
 from hfclient.translate.errors import error_kind
@@ -38,10 +38,6 @@ class HailuoCallStep(Step):
 
     DELETE_CHAT = "delete_chat"
     USER_INFO = "user_info"
-
-
-def _one(step: HailuoCallStep) -> Transitions:
-    return transition_table(starts=[step], follows={}, completes=[step])
 
 
 class _Call(ResultMachine[T]):
@@ -82,7 +78,7 @@ class DeleteChatMachine(_Call[None]):
     the service gives it.
     """
 
-    TRANSITIONS: ClassVar[Transitions] = _one(HailuoCallStep.DELETE_CHAT)
+    TRANSITIONS: ClassVar[Transitions] = one_request(HailuoCallStep.DELETE_CHAT)
     _WHAT = "the answer to deleting a chat"
 
     def __init__(
@@ -120,7 +116,7 @@ class UserInfoMachine(_Call[Mapping[str, Any]]):
     :class:`MissingAuthError` saying so and naming what to provide.
     """
 
-    TRANSITIONS: ClassVar[Transitions] = _one(HailuoCallStep.USER_INFO)
+    TRANSITIONS: ClassVar[Transitions] = one_request(HailuoCallStep.USER_INFO)
     _WHAT = "the account of the token"
 
     def __init__(

@@ -40,7 +40,7 @@ from hfclient.events import Conversation
 from hfclient.protocol._eras import era_day
 from hfclient.protocol._machine import Exchange, json_record
 from hfclient.protocol._result import ResultMachine
-from hfclient.protocol._states import Step, Transitions, transition_table
+from hfclient.protocol._states import Step, Transitions, one_request
 from hfclient.protocol._status import error_for_status
 from hfclient.protocol.huggingchat import (
     ERA_NAMES,
@@ -85,10 +85,6 @@ class CallStep(Step):
     LIST_MCP_SERVERS = "list_mcp_servers"
 
 
-def _one(step: Step) -> Transitions:
-    return transition_table(starts=[step], follows={}, completes=[step])
-
-
 class SessionCall(ResultMachine[T]):
     """One HuggingChat request with the session cookies; its statuses as the spec maps them.
 
@@ -129,7 +125,7 @@ class StopGenerationMachine(SessionCall[None]):
     generated until the server saw the stop (a 0 would clamp it to nothing).
     """
 
-    TRANSITIONS: ClassVar[Transitions] = _one(CallStep.STOP_GENERATING)
+    TRANSITIONS: ClassVar[Transitions] = one_request(CallStep.STOP_GENERATING)
     _WHAT = "the stop-generating answer"
 
     def __init__(
@@ -186,7 +182,7 @@ class AnswerElicitationMachine(SessionCall[bool]):
     was waiting and its stream goes on by itself.
     """
 
-    TRANSITIONS: ClassVar[Transitions] = _one(CallStep.ANSWER_ELICITATION)
+    TRANSITIONS: ClassVar[Transitions] = one_request(CallStep.ANSWER_ELICITATION)
     _WHAT = "the elicitation answer"
 
     def __init__(
@@ -243,7 +239,7 @@ def _json_object(content: Mapping[str, object]) -> dict[str, object]:
 class McpServersMachine(SessionCall[list[McpServerInfo]]):
     """The MCP servers the deployment offers (``GET /api/mcp/servers``, 2025-11-12 on)."""
 
-    TRANSITIONS: ClassVar[Transitions] = _one(CallStep.LIST_MCP_SERVERS)
+    TRANSITIONS: ClassVar[Transitions] = one_request(CallStep.LIST_MCP_SERVERS)
     _WHAT = "the MCP server list"
 
     def __init__(

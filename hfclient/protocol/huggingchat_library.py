@@ -42,7 +42,7 @@ from hfclient.errors import ArgumentError, DecodeError
 from hfclient.info import ConversationInfo, MessageInfo, ModelInfo
 from hfclient.protocol._eras import era_day
 from hfclient.protocol._machine import Exchange, json_record
-from hfclient.protocol._states import Step, Transitions, transition_table
+from hfclient.protocol._states import Step, Transitions, one_request, transition_table
 from hfclient.protocol.huggingchat import ERA_NAMES, Era, has_operation
 from hfclient.protocol.huggingchat_calls import SessionCall
 from hfclient.protocol.router_catalog import model_providers
@@ -82,10 +82,6 @@ class LibraryStep(Step):
     DELETE_CONVERSATION = "delete_conversation"
     DELETE_ALL_CONVERSATIONS = "delete_all_conversations"
     SHARE_CONVERSATION = "share_conversation"
-
-
-def _one(step: LibraryStep) -> Transitions:
-    return transition_table(starts=[step], follows={}, completes=[step])
 
 
 class _LibraryCall(SessionCall[T]):
@@ -207,7 +203,7 @@ class ModelsMachine(_LibraryCall[list[ModelInfo]]):
 class ModelMachine(_LibraryCall[ModelInfo]):
     """One model with its providers and generation parameters (``GET /api/v2/models/{id}``)."""
 
-    TRANSITIONS: ClassVar[Transitions] = _one(LibraryStep.GET_MODEL)
+    TRANSITIONS: ClassVar[Transitions] = one_request(LibraryStep.GET_MODEL)
     _WHAT = "the model"
 
     def __init__(
@@ -273,7 +269,7 @@ class ConversationsPageMachine(_LibraryCall[ConversationsPage]):
     ``nConversations``, and failing both, a full page means there may be more.
     """
 
-    TRANSITIONS: ClassVar[Transitions] = _one(LibraryStep.LIST_CONVERSATIONS)
+    TRANSITIONS: ClassVar[Transitions] = one_request(LibraryStep.LIST_CONVERSATIONS)
     _WHAT = "the conversation list"
 
     def __init__(
@@ -337,7 +333,7 @@ def _message_info(entry: Mapping[str, Any]) -> MessageInfo | None:
 class ConversationMachine(_LibraryCall[ConversationInfo]):
     """One conversation with its messages (``GET /api/v2/conversations/{id}``)."""
 
-    TRANSITIONS: ClassVar[Transitions] = _one(LibraryStep.GET_CONVERSATION)
+    TRANSITIONS: ClassVar[Transitions] = one_request(LibraryStep.GET_CONVERSATION)
     _WHAT = "the conversation"
 
     def __init__(
@@ -388,7 +384,7 @@ class ConversationMachine(_LibraryCall[ConversationInfo]):
 class UpdateConversationMachine(_LibraryCall[None]):
     """Rename a conversation (``title``, 1 to 100 characters) or switch its ``model``."""
 
-    TRANSITIONS: ClassVar[Transitions] = _one(LibraryStep.UPDATE_CONVERSATION)
+    TRANSITIONS: ClassVar[Transitions] = one_request(LibraryStep.UPDATE_CONVERSATION)
     _WHAT = "the answer to updating a conversation"
 
     def __init__(
@@ -432,7 +428,7 @@ class UpdateConversationMachine(_LibraryCall[None]):
 class DeleteConversationMachine(_LibraryCall[None]):
     """Delete one conversation (``DELETE /conversation/{id}``)."""
 
-    TRANSITIONS: ClassVar[Transitions] = _one(LibraryStep.DELETE_CONVERSATION)
+    TRANSITIONS: ClassVar[Transitions] = one_request(LibraryStep.DELETE_CONVERSATION)
     _WHAT = "the answer to deleting a conversation"
 
     def __init__(
@@ -464,7 +460,7 @@ class DeleteConversationMachine(_LibraryCall[None]):
 class DeleteAllConversationsMachine(_LibraryCall[int | None]):
     """Delete every conversation of the user; the result is how many went, when said."""
 
-    TRANSITIONS: ClassVar[Transitions] = _one(LibraryStep.DELETE_ALL_CONVERSATIONS)
+    TRANSITIONS: ClassVar[Transitions] = one_request(LibraryStep.DELETE_ALL_CONVERSATIONS)
     _WHAT = "the answer to deleting every conversation"
 
     def __init__(
@@ -495,7 +491,7 @@ class DeleteAllConversationsMachine(_LibraryCall[int | None]):
 class ShareConversationMachine(_LibraryCall[str]):
     """Share a conversation: the result is the URL of its shared copy (``SHARE_PAGE``)."""
 
-    TRANSITIONS: ClassVar[Transitions] = _one(LibraryStep.SHARE_CONVERSATION)
+    TRANSITIONS: ClassVar[Transitions] = one_request(LibraryStep.SHARE_CONVERSATION)
     _WHAT = "the share answer"
 
     def __init__(

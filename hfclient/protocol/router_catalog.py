@@ -29,7 +29,7 @@ from codec.values import Unset
 from hfclient.info import ModelInfo, ModelPricing, ModelProvider
 from hfclient.protocol._machine import Exchange, json_record
 from hfclient.protocol._result import ResultMachine
-from hfclient.protocol._states import Step, Transitions, transition_table
+from hfclient.protocol._states import Step, Transitions, one_request, transition_table
 from hfclient.protocol._status import error_for_status, follow_same_host
 
 __all__ = [
@@ -148,9 +148,7 @@ class RouterCatalogMachine(_CatalogMachine[list[ModelInfo]]):
     given).
     """
 
-    TRANSITIONS: ClassVar[Transitions] = transition_table(
-        starts=[CatalogStep.ROUTER_MODELS], follows={}, completes=[CatalogStep.ROUTER_MODELS]
-    )
+    TRANSITIONS: ClassVar[Transitions] = one_request(CatalogStep.ROUTER_MODELS)
     _WHAT = "the router's model list"
 
     def __init__(self, *, api_key: str | None = None, base_url: str = SERVERS["default"]) -> None:
