@@ -25,7 +25,7 @@ from hfclient.protocol._prompt import format_prompt, trailing_user_text
 from hfclient.protocol._states import Step, Transitions, transition_table
 from hfclient.protocol._status import error_for_status
 
-__all__ = ["TOKEN_HINT", "HailuoMachine", "HailuoStep", "checked_credentials"]
+__all__ = ["TOKEN_HINT", "HailuoMachine", "HailuoStep", "checked_credentials", "wall_clock_ms"]
 
 TOKEN_HINT: Final = (
     "pass token= (the localStorage `_token` of a logged-in www.hailuo.ai session) "
@@ -35,6 +35,11 @@ _DEVICE_HINT: Final = (
     "pass device_id= and uuid= (localStorage USER_HARD_WARE_INFO and UNIQUE_USER_ID "
     "of the same session) or set HAILUO_DEVICE_ID and HAILUO_UUID"
 )
+
+
+def wall_clock_ms() -> int:
+    """Milliseconds since the epoch: the ``unix`` every signed request sends (§4, §6)."""
+    return time.time_ns() // 1_000_000
 
 
 def checked_credentials(
@@ -85,7 +90,7 @@ class HailuoMachine(Machine):
         conversation: Conversation | None = None,
         search: bool | None = None,
         base_url: str = BASE_URL,
-        now_ms: Callable[[], int] = lambda: time.time_ns() // 1_000_000,
+        now_ms: Callable[[], int] = wall_clock_ms,
         new_id: Callable[[], str] = lambda: uuid_module.uuid4().hex,
     ) -> None:
         super().__init__()

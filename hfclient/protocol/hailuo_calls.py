@@ -8,7 +8,6 @@ code is an error even inside a 200 (§10), of the kind the spec's
 
 from __future__ import annotations
 
-import time
 from collections.abc import Callable, Mapping
 from typing import Any, ClassVar, TypeVar, cast
 
@@ -20,17 +19,13 @@ from hfclient.protocol._machine import Exchange, json_record
 from hfclient.protocol._result import ResultMachine
 from hfclient.protocol._states import Step, Transitions, one_request
 from hfclient.protocol._status import error_for_status
-from hfclient.protocol.hailuo import TOKEN_HINT, checked_credentials
+from hfclient.protocol.hailuo import TOKEN_HINT, checked_credentials, wall_clock_ms
 from hfclient.translate.errors import error_kind
 
 __all__ = ["DeleteChatMachine", "HailuoCallStep", "UserInfoMachine"]
 
 T = TypeVar("T")
 Clock = Callable[[], int]
-
-
-def _wall_clock_ms() -> int:
-    return time.time_ns() // 1_000_000
 
 
 class HailuoCallStep(Step):
@@ -89,7 +84,7 @@ class DeleteChatMachine(_Call[None]):
         uuid: str | None,
         chat_id: str,
         base_url: str = BASE_URL,
-        now_ms: Clock = _wall_clock_ms,
+        now_ms: Clock = wall_clock_ms,
     ) -> None:
         super().__init__(now_ms)
         token, device_id, uuid = checked_credentials(token, device_id, uuid)
@@ -126,7 +121,7 @@ class UserInfoMachine(_Call[Mapping[str, Any]]):
         device_id: str | None,
         uuid: str | None,
         base_url: str = BASE_URL,
-        now_ms: Clock = _wall_clock_ms,
+        now_ms: Clock = wall_clock_ms,
     ) -> None:
         super().__init__(now_ms)
         token, device_id, uuid = checked_credentials(token, device_id, uuid)
