@@ -52,6 +52,7 @@ from hfclient.protocol.huggingchat_calls import (
     McpServerInfo,
     McpServersMachine,
     StopGenerationMachine,
+    conversation_id_of,
 )
 from hfclient.protocol.huggingchat_library import (
     ConversationMachine,
@@ -852,11 +853,9 @@ async def _then_deleted(
 
 def _conversation_id(conversation: Conversation | str) -> str:
     # A HuggingChat handle or its id; the machine checks the id itself.
-    if isinstance(conversation, Conversation):
-        if conversation.service != "huggingchat" or not conversation.conversation_id:
-            raise ArgumentError(f"this needs a HuggingChat conversation, not {conversation!r}")
-        return conversation.conversation_id
-    return conversation
+    return (
+        conversation_id_of(conversation) if isinstance(conversation, Conversation) else conversation
+    )
 
 
 def _required(

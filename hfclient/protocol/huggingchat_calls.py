@@ -59,6 +59,7 @@ __all__ = [
     "McpServersMachine",
     "SessionCall",
     "StopGenerationMachine",
+    "conversation_id_of",
     "utf16_length",
 ]
 
@@ -75,6 +76,15 @@ class McpServerInfo:
     url: str
     id: str | None = None
     locked: bool = False
+
+
+def conversation_id_of(conversation: Conversation) -> str:
+    """The id of a HuggingChat ``Conversation``; :class:`ArgumentError` for any other handle."""
+    if conversation.service != "huggingchat" or not conversation.conversation_id:
+        raise ArgumentError(
+            f"this needs the Conversation of a HuggingChat turn, not {conversation!r}"
+        )
+    return conversation.conversation_id
 
 
 class CallStep(Step):
@@ -94,11 +104,6 @@ class SessionCall(ResultMachine[T]):
 
     _now: Callable[[], float] = staticmethod(time.time)
     _token: str | None = None  # which cookies were sent says what a 401 means
-
-    def _conversation_id(self, conversation: Conversation) -> str:
-        if conversation.service != "huggingchat" or not conversation.conversation_id:
-            raise ArgumentError("this needs the Conversation of a HuggingChat turn")
-        return conversation.conversation_id
 
     def _session(self, hf_chat: str, token: str | None, day: datetime.date | None) -> str | None:
         _, self._token = checked_session(hf_chat, token, day)  # checked as a turn checks them
@@ -141,7 +146,7 @@ class StopGenerationMachine(SessionCall[None]):
     ) -> None:
         super().__init__()
         day = era_day(era, ERA_NAMES)
-        conversation_id = self._conversation_id(conversation)
+        conversation_id = conversation_id_of(conversation)
         if seen_content_length is not None and (
             isinstance(seen_content_length, bool)
             or not isinstance(seen_content_length, int)
@@ -201,7 +206,7 @@ class AnswerElicitationMachine(SessionCall[bool]):
         super().__init__()
         day = era_day(era, ERA_NAMES)
         require_operation(day, "answer_elicitation", "answering an elicitation")
-        conversation_id = self._conversation_id(conversation)
+        conversation_id = conversation_id_of(conversation)
         if action not in _ACTIONS:
             raise ArgumentError(f"action is one of {', '.join(_ACTIONS)}, not {action!r}")
         if not isinstance(elicitation_id, str) or not elicitation_id:
