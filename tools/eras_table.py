@@ -11,7 +11,6 @@ them is left alone.
 from __future__ import annotations
 
 import argparse
-import difflib
 import re
 import sys
 from collections.abc import Iterator, Sequence
@@ -19,6 +18,11 @@ from pathlib import Path
 from typing import Any
 
 import yaml
+
+if __package__ in (None, ""):  # run as a script: make the repository importable
+    sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from tools.rendered_doc import check_or_update
 
 ROOT = Path(__file__).resolve().parent.parent
 DOC = ROOT / "docs" / "eras.md"
@@ -96,19 +100,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n", 1)[0])
     parser.add_argument("--update", action="store_true", help="rewrite docs/eras.md")
     args = parser.parse_args(argv)
-    current = DOC.read_text(encoding="utf-8")
-    wanted = render(current)
-    if args.update:
-        DOC.write_text(wanted, encoding="utf-8")
-        return 0
-    if wanted != current:
-        diff = difflib.unified_diff(
-            current.splitlines(True), wanted.splitlines(True), str(DOC), "rendered"
-        )
-        sys.stdout.writelines(diff)
-        print("docs/eras.md is stale: run python tools/eras_table.py --update", file=sys.stderr)
-        return 1
-    return 0
+    rendered = render(DOC.read_text(encoding="utf-8"))
+    command = "python tools/eras_table.py --update"
+    return check_or_update(DOC, rendered, update=args.update, command=command)
 
 
 if __name__ == "__main__":

@@ -13,7 +13,6 @@ how the flow ends.
 from __future__ import annotations
 
 import argparse
-import difflib
 import re
 import sys
 from collections.abc import Iterable, Sequence
@@ -24,6 +23,7 @@ if __package__ in (None, ""):  # run as a script: make the repository importable
 
 from hfclient.protocol import HailuoMachine, HuggingChatMachine, Input, Machine, RouterMachine
 from hfclient.protocol._states import Key, State, Transitions
+from tools.rendered_doc import check_or_update
 
 ROOT = Path(__file__).resolve().parent.parent
 DOC = ROOT / "docs" / "protocol.md"
@@ -113,18 +113,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--update", action="store_true", help="write docs/protocol.md")
     args = parser.parse_args(argv)
     text = DOC.read_text(encoding="utf-8")
-    new = updated(text, render())
-    if new == text:
-        return 0
-    if args.update:
-        DOC.write_text(new, encoding="utf-8")
-        return 0
-    diff = difflib.unified_diff(
-        text.splitlines(keepends=True), new.splitlines(keepends=True), "committed", "rendered"
-    )
-    sys.stdout.writelines(diff)
-    print("docs/protocol.md is stale: run python tools/state_diagram.py --update")
-    return 1
+    command = "python tools/state_diagram.py --update"
+    return check_or_update(DOC, updated(text, render()), update=args.update, command=command)
 
 
 if __name__ == "__main__":
