@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime
 import json
+from collections.abc import Sequence
 
 import pytest
 
@@ -30,6 +31,7 @@ from tests.e2e.test_huggingchat_e2e import (
 )
 from tests.multipart_helpers import form_fields
 from tests.transport.servers import Gate, HttpServer, ReceivedRequest, Response
+from tools.build_fixtures import superjson_body
 
 pytestmark = pytest.mark.anyio
 
@@ -43,12 +45,9 @@ STOP = ("POST", f"/chat/conversation/{CONVERSATION_ID}/stop-generating")
 WHEN = "2026-08-01T10:00:00.000Z"
 
 
-def superjson_answer(value: object, dates: list[str] = ()) -> Response:  # type: ignore[assignment]
-    """``value`` as chat-ui's superjsonResponse writes it, the paths in ``dates`` as Dates."""
-    document: dict[str, object] = {"json": value}
-    if dates:
-        document["meta"] = {"values": {path: ["Date"] for path in dates}}
-    return json_answer(json.dumps(document).encode())
+def superjson_answer(value: object, dates: Sequence[str] = ()) -> Response:
+    """``value`` as chat-ui's superjsonResponse answers it, the paths in ``dates`` as Dates."""
+    return json_answer(superjson_body(value, dates))
 
 
 def page(ids: list[str], **more: object) -> Response:
