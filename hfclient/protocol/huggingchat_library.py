@@ -14,6 +14,8 @@ import datetime
 from collections.abc import Iterable, Mapping
 from typing import Any, ClassVar, Final, TypeVar
 
+import attrs
+
 from codec import superjson
 from codec._generated.huggingchat import (
     BASE_URL,
@@ -234,17 +236,12 @@ class ModelMachine(_LibraryCall[ModelInfo]):
         self._finish(_model_info(entry))
 
 
+@attrs.frozen(slots=True)
 class ConversationsPage:
     """One page of conversations, and whether another page follows."""
 
-    __slots__ = ("conversations", "more")
-
-    def __init__(self, conversations: list[ConversationInfo], more: bool) -> None:
-        self.conversations = conversations
-        self.more = more
-
-    def __repr__(self) -> str:
-        return f"ConversationsPage({len(self.conversations)} conversations, more={self.more})"
+    conversations: list[ConversationInfo]
+    more: bool
 
 
 def _conversation_info(summary: ConversationSummary) -> ConversationInfo | None:
