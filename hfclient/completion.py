@@ -34,7 +34,9 @@ class Completion:
 
     ``text`` is the service's final text when it sent one, else the text the
     deltas built; ``metadata`` the request id and rate limits the answer's
-    headers gave; ``events`` keeps every event, in order.
+    headers gave; ``events`` keeps every event, in order, with each run of
+    ``TextDelta`` (or ``ReasoningDelta``) in a row given as one event of the
+    run's whole text: a long answer costs its text, not an object per token.
     """
 
     text: str
@@ -87,25 +89,78 @@ async def collect(events: AsyncIterable[Event]) -> Completion:
     return gathered.completion()
 
 
+# A run's pieces are joined as they come, in two steps (a few KiB, then about a MiB):
+# a long answer costs about its characters, not a string object per token, and its big
+# pieces are blocks the allocator gives back whole.
+_PIECES_JOINED_AT = 256
+_CHARS_JOINED_AT = 1 << 16
+_CHARS_JOINED_AGAIN_AT = 1 << 20
+
+
+class _Run:
+    """Deltas of one kind in a row (text or reasoning): one event in ``Completion.events``."""
+
+    __slots__ = ("joined", "joined_chars", "kind", "loose", "loose_chars", "parts")
+
+    def __init__(self, kind: type[TextDelta | ReasoningDelta]) -> None:
+        self.kind = kind
+        # parts: big pieces, then ``joined`` pieces of a few KiB, then ``loose`` ones as they came.
+        self.parts: list[str] = []
+        self.loose = self.loose_chars = 0
+        self.joined = self.joined_chars = 0
+
+    def add(self, text: str) -> None:
+        self.parts.append(text)
+        self.loose += 1
+        self.loose_chars += len(text)
+        if self.loose >= _PIECES_JOINED_AT or self.loose_chars >= _CHARS_JOINED_AT:
+            self.parts[-self.loose :] = ["".join(self.parts[-self.loose :])]
+            self.joined += 1
+            self.joined_chars += self.loose_chars
+            self.loose = self.loose_chars = 0
+            if self.joined_chars >= _CHARS_JOINED_AGAIN_AT:
+                self.parts[-self.joined :] = ["".join(self.parts[-self.joined :])]
+                self.joined = self.joined_chars = 0
+
+    def text(self) -> str:
+        # Joined once: the parts give way to the whole, so a run is never held twice.
+        if len(self.parts) != 1:
+            self.parts = ["".join(self.parts)]
+            self.loose = self.loose_chars = self.joined = self.joined_chars = 0
+        return self.parts[0] if self.parts else ""
+
+    def event(self) -> TextDelta | ReasoningDelta:
+        return self.kind(self.text())
+
+
 class _Gathered:
     """The answer so far, one event at a time."""
 
     def __init__(self) -> None:
-        self.seen: list[Event] = []
-        self.text: list[str] = []
-        self.reasoning: list[str] = []
+        self.seen: list[Event | _Run] = []
+        self.run: _Run | None = None  # the run the last event belongs to, if it was a delta
+        self.text: list[str | _Run] = []
+        self.reasoning: list[_Run] = []
         self.fields: dict[str, object] = {}
         self.sources: list[Source] = []
         self.calls: list[ToolCall] = []
 
     def add(self, event: Event) -> None:
+        if isinstance(event, TextDelta | ReasoningDelta):
+            run = self.run
+            if run is None or run.kind is not type(event):
+                run = self.run = _Run(type(event))
+                self.seen.append(run)
+                if isinstance(event, TextDelta):
+                    self.text.append(run)
+                else:
+                    self.reasoning.append(run)
+            run.add(event.text)
+            return
+        self.run = None
         self.seen.append(event)
-        if isinstance(event, TextDelta):
-            self.text.append(event.text)
-        elif isinstance(event, TextSnapshot):
+        if isinstance(event, TextSnapshot):
             self.text = [event.text]
-        elif isinstance(event, ReasoningDelta):
-            self.reasoning.append(event.text)
         elif isinstance(event, Title):
             self.fields["title"] = event.title
         elif isinstance(event, Sources):
@@ -126,11 +181,14 @@ class _Gathered:
                 self.text = [event.text]
 
     def completion(self) -> Completion:
+        # Runs first, each joined once; then the answer, which for a single run is that
+        # very string (str.join of one str gives it back), not a copy of it.
+        events = tuple(e.event() if isinstance(e, _Run) else e for e in self.seen)
         return Completion(
-            text="".join(self.text),
-            reasoning="".join(self.reasoning),
+            text="".join(t if isinstance(t, str) else t.text() for t in self.text),
+            reasoning="".join(r.text() for r in self.reasoning),
             sources=tuple(self.sources),
             tool_calls=tuple(self.calls),
-            events=tuple(self.seen),
+            events=events,
             **self.fields,  # type: ignore[arg-type]
         )

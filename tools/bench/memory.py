@@ -4,7 +4,7 @@ Each case runs in a fresh process (peak RSS only ever grows): it makes the
 client and reads one small stream first (imports, pools and caches warm),
 notes its peak RSS, reads the big stream, and reports how far the peak grew.
 ``stream()`` cases drop each event as it comes; ``complete()`` keeps what
-``Completion`` keeps (the text, and every event). Beside them, httpx +
+``Completion`` keeps (the text, and every event, runs of deltas joined). Beside them, httpx +
 httpx-sse reading the same body, each event's data ``json.loads``-ed and
 dropped. Each token is ``TOKEN_CHARS`` characters, so the answer's text is
 about a third of the body.
