@@ -90,6 +90,16 @@ class NDJSONDecoder(_Poisoned):
         if self._error is not None or self._closed:
             self._refuse()
         buf = self._buf
+        last = len(data) - 1
+        if not buf and 0 <= last <= self._max_line_bytes and data.find(b"\n") == last:
+            # One whole line and nothing held: what a stream sends per chunk, in one scan.
+            stripped = data.strip()
+            try:
+                value = [parse_json(stripped.decode("utf-8"))] if stripped else []
+            except ValueError:
+                raise self._bad_line(data[:last], self._buf_offset, [], at_end=False) from None
+            self._buf_offset += last + 1
+            return value
         if buf:  # searched already: resume after it
             search = len(buf)
             buf += data

@@ -134,7 +134,8 @@ class StreamDecoder:
 
     def feed(self, data: bytes) -> list[Event]:
         """Take the next body bytes; return the events they complete."""
-        self._check()
+        if self._error is not None:
+            self._refuse()
         try:
             frames = self._framer.feed(data)
         except CodecError as exc:
@@ -143,7 +144,8 @@ class StreamDecoder:
 
     def close(self) -> list[Event]:
         """The body ended: return the last events, or raise if it ended too early."""
-        self._check()
+        if self._error is not None:
+            self._refuse()
         try:
             frames = self._framer.close()
         except CodecError as exc:
@@ -156,14 +158,21 @@ class StreamDecoder:
             exc.events = [*events, *exc.events]
             raise
 
-    def _translate(self, frames: Iterable[object]) -> list[Event]:
+    def _translate(self, frames: list[object]) -> list[Event]:
+        decode, translate = self._decode, self._translator.feed
+        if len(frames) == 1:  # one event per read, as a token stream comes: no list to build
+            try:
+                wire_event = decode(frames[0])
+            except CodecError as exc:
+                raise self._fail(exc, []) from exc
+            return translate(wire_event)
         out: list[Event] = []
         for frame in frames:
             try:
-                wire_event = self._decode(frame)
+                wire_event = decode(frame)
             except CodecError as exc:
                 raise self._fail(exc, out) from exc
-            out.extend(self._translator.feed(wire_event))
+            out += translate(wire_event)
         return out
 
     def _fail(self, error: CodecError, events: list[Event]) -> DecodeError:
@@ -171,9 +180,8 @@ class StreamDecoder:
         self._error = translated
         return translated
 
-    def _check(self) -> None:
-        if self._error is not None:
-            raise DecodeError(f"the stream already failed: {self._error}")
+    def _refuse(self) -> None:
+        raise DecodeError(f"the stream already failed: {self._error}")
 
 
 def decode_stream(service: Service, chunks: Iterable[bytes]) -> Iterator[Event]:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from functools import partial
 from typing import Any
 
 from hfclient.events import Event, ServiceError
@@ -29,14 +30,14 @@ class RuleTranslator:
         self._ended = False
         self._failed = False
         self._by_type = dispatch(self)
-        self._translate = translate
+        self._fallback: Callable[[object], list[Event]] = partial(translate, self)
 
     def feed(self, event: object) -> list[Event]:
         """Translate one decoded wire event, as the spec's rules say."""
         translate = self._by_type.get(type(event))
         if translate is not None:
             return translate(event)
-        return self._translate(self, event)  # the end marker, or what did not fit
+        return self._fallback(event)  # the end marker, or what did not fit
 
     @property
     def complete(self) -> bool:

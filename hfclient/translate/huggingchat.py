@@ -13,7 +13,8 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Callable, Mapping
-from typing import Final, Literal
+from functools import partial
+from typing import Any, Final, Literal
 
 from codec import huggingchat as wire
 from codec.framing import ServerSentEvent
@@ -78,6 +79,15 @@ def merge_final_answer(existing: str, final: str, *, had_tools: bool, interrupte
     return existing + gap + final
 
 
+def _counted(
+    translator: HuggingChatTranslator, translate: Callable[[Any], list[Event]], event: object
+) -> list[Event]:
+    # A re-attach stream's translation of one event, its updates counted.
+    if _is_update(event):
+        translator.updates_seen += 1
+    return translate(event)
+
+
 def _is_update(event: object) -> bool:
     # An `update` SSE event carries a MessageUpdate; anything else keeps its ServerSentEvent.
     if isinstance(event, WireUnknown):
@@ -121,9 +131,12 @@ class HuggingChatTranslator(RuleTranslator):
     def _use(self, stream: str) -> None:
         if stream == "generation_updates":  # the 2026 re-attach stream: SSE around updates
             super().__init__(dispatch_generation_updates, translate_generation_updates)
+            # Its updates are counted, to resume after the last one seen; a POST's stream
+            # counts nothing, so its tokens do not pay for this.
+            self._by_type = {kind: partial(_counted, self, f) for kind, f in self._by_type.items()}
+            self._fallback = partial(_counted, self, self._fallback)
         else:
             super().__init__(dispatch_message_updates, translate_message_updates)
-        self._stream = stream
 
     def switch_stream(self) -> None:
         """Go on with a new ``generation_updates`` stream of the same run, right after the last
@@ -138,12 +151,6 @@ class HuggingChatTranslator(RuleTranslator):
         """The text streamed so far, ``<think>`` sections included (what chat-ui stores)."""
         return "".join(self._content)
 
-    def feed(self, event: object) -> list[Event]:
-        """Translate one decoded wire event, counting a re-attach stream's updates."""
-        if self._stream == "generation_updates" and _is_update(event):
-            self.updates_seen += 1
-        return super().feed(event)
-
     def finish(self) -> list[Event]:
         """End of body: ``Finished``, or :class:`IncompleteStreamError` if no end signal came."""
         if not self.complete and self._parked is None:
@@ -152,7 +159,7 @@ class HuggingChatTranslator(RuleTranslator):
             )
         if self.failed:
             return []
-        events: list[Event] = list(self._think.flush())
+        events = self._think.flush()
         streamed = self.content
         if self._final is None:
             # A parked question, or a finalAnswer that did not fit: the tokens are the answer.
@@ -169,12 +176,12 @@ class HuggingChatTranslator(RuleTranslator):
     def answer_token(self, event: wire.Stream) -> list[Event]:
         """An answer token: text, or reasoning inside ``<think>``."""
         self._content.append(event.token)
-        return list(self._think.feed(event.token))
+        return self._think.feed(event.token)
 
     def final_answer(self, event: wire.FinalAnswer) -> list[Event]:
         """The full answer: what the splitter held back, then the web sources."""
         self._final = event
-        events: list[Event] = list(self._think.flush())
+        events = self._think.flush()
         if event.web_sources:
             events.append(Sources(tuple(Source(s.uri, text(s.title)) for s in event.web_sources)))
         return events

@@ -14,7 +14,7 @@ from __future__ import annotations
 import re
 from typing import Final
 
-from hfclient.events import ReasoningDelta, TextDelta
+from hfclient.events import Event, ReasoningDelta, TextDelta
 
 __all__ = ["ThinkSplitter", "strip_think"]
 
@@ -57,13 +57,13 @@ class ThinkSplitter:
         self._started = False  # any text or section seen yet
         self._held = ""
 
-    def feed(self, token: str) -> list[ReasoningDelta | TextDelta]:
+    def feed(self, token: str) -> list[Event]:
         """Take the next token; return what can be shown now."""
         if not self._held and (self._started or self._thinking) and token and "<" not in token:
             # Nearly every token: nothing held back, no tag can start in it.
             return [ReasoningDelta(token) if self._thinking else TextDelta(token)]
         self._held += token
-        out: list[ReasoningDelta | TextDelta] = []
+        out: list[Event] = []
         while self._held:
             tag = _CLOSE if self._thinking else _OPEN
             if not self._started and not self._thinking:
@@ -85,14 +85,14 @@ class ThinkSplitter:
             break
         return out
 
-    def flush(self) -> list[ReasoningDelta | TextDelta]:
+    def flush(self) -> list[Event]:
         """End of the answer: give out what is held back."""
-        out: list[ReasoningDelta | TextDelta] = []
+        out: list[Event] = []
         held, self._held = self._held, ""
         self._give(out, held)
         return out
 
-    def _give(self, out: list[ReasoningDelta | TextDelta], piece: str) -> None:
+    def _give(self, out: list[Event], piece: str) -> None:
         if not piece:
             return
         if self._thinking:

@@ -36,9 +36,9 @@ import json
 import sys
 import time
 from collections import deque
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from functools import partial
-from typing import Any, NamedTuple
+from typing import Any, NamedTuple, TypeVar
 
 from codec import hailuo, huggingchat, router
 from hfclient.decoding import decode_stream
@@ -47,6 +47,8 @@ from tools.bench import bodies
 CHUNK = 64 * 1024
 PEERS = True  # False: hfclient's own decoders only (quick iteration)
 CHUNKINGS = ("one event per chunk", "64 KiB chunks")
+FLOOR = "json.loads floor"
+K = TypeVar("K")
 
 
 class Row(NamedTuple):
@@ -74,12 +76,18 @@ def best_of(repeat: int, run: Callable[[], object]) -> float:
     CPU time of this process, not wall time: on a shared machine other processes
     stretch the wall clock of a run, not its CPU time (decoding never waits).
     """
-    best = float("inf")
+    return best_of_each(repeat, {None: run})[None]
+
+
+def best_of_each(repeat: int, runs: Mapping[K, Callable[[], object]]) -> dict[K, float]:
+    """:func:`best_of` for several runs at once, interleaved: ``repeat`` rounds of each once."""
+    best = dict.fromkeys(runs, float("inf"))
     for _ in range(repeat):
-        gc.collect()
-        start = time.process_time()
-        run()
-        best = min(best, time.process_time() - start)
+        for key, run in runs.items():
+            gc.collect()
+            start = time.process_time()
+            run()
+            best[key] = min(best[key], time.process_time() - start)
     return best
 
 
@@ -218,18 +226,25 @@ def _decode_all(
 
 
 def measure(body: Body, repeat: int, drain: Callable[[Iterable[object]], None]) -> list[Row]:
-    """Every decoder over ``body``, both chunkings, with the floor of each."""
+    """Every decoder over ``body``, both chunkings, with the floor of each.
+
+    The runs are interleaved (each round times the floor, then every case once),
+    so a neighbour that loads the machine for a while slows the floor and the
+    cases alike instead of skewing the ratios of whichever ran then.
+    """
     texts = [p.decode() for p in body.payloads]
     whole = b"".join(body.frames)
     chunkings = {CHUNKINGS[0]: list(body.frames), CHUNKINGS[1]: chunked(whole, CHUNK)}
-    floor = best_of(repeat, partial(_floor, drain, texts))
-    rows = []
+    runs: dict[tuple[str, str], Callable[[], object]] = {}
     for chunking, chunks in chunkings.items():
-        rows.append(Row(body.name, chunking, "json.loads floor", len(texts), floor, 1.0))
+        runs[chunking, FLOOR] = partial(_floor, drain, texts)
         for case, decode in {**_ours(body), **(_peers(body) if PEERS else {})}.items():
-            seconds = best_of(repeat, partial(_decode_all, drain, decode, chunks))
-            rows.append(Row(body.name, chunking, case, len(texts), seconds, seconds / floor))
-    return rows
+            runs[chunking, case] = partial(_decode_all, drain, decode, chunks)
+    best = best_of_each(repeat, runs)
+    return [
+        Row(body.name, chunking, case, len(texts), seconds, seconds / best[chunking, FLOOR])
+        for (chunking, case), seconds in best.items()
+    ]
 
 
 def run(events: int, repeat: int, drain: Callable[[Iterable[object]], None] = consume) -> list[Row]:
