@@ -7,11 +7,17 @@ expose ``iter_events`` built on :func:`iter_decoded`.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Iterator
-from typing import Protocol, TypeVar, cast
+from typing import Any, Protocol, TypeAlias, TypeVar, cast
 
+from codec._wire import Mismatch
 from codec.errors import CodecError
+from codec.values import Unknown
 
-__all__ = ["Framer", "iter_decoded"]
+__all__ = ["Framer", "Located", "decode_located", "iter_decoded"]
+
+Located: TypeAlias = tuple[Any, dict[str, Any], object]
+"""A frame's wire object with the record class its tag names, not decoded yet, and the raw
+value an ``Unknown`` of it would hold: what the generated ``locate_<stream>`` functions give."""
 
 R = TypeVar("R")
 T = TypeVar("T")
@@ -49,3 +55,12 @@ def iter_decoded(
         yield from map(decode, frames)
         if chunk is None:
             return
+
+
+def decode_located(record: Any, obj: dict[str, Any], raw: object) -> object:
+    """What ``decode_<stream>`` gives for a frame ``locate_<stream>`` located as ``(record, obj,
+    raw)``: ``record.from_wire(obj)``, or ``Unknown`` when the object does not fit the record."""
+    try:
+        return record.from_wire(obj)
+    except Mismatch as exc:
+        return Unknown(raw, exc.message, record.__name__)

@@ -8,12 +8,13 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterable, AsyncIterator, Callable, Iterable, Iterator
 from functools import partial
-from typing import Any, Final, Literal, Protocol, TypeAlias
+from typing import Any, Final, Literal, NamedTuple, Protocol, TypeAlias
 
 from codec._generated import hailuo, huggingchat, router
 from codec.errors import CodecError
 from codec.framing import NDJSONDecoder, SSEDecoder
 from codec.specinfo import StreamInfo
+from codec.streams import decode_located
 from hfclient.errors import DecodeError, IncompleteStreamError
 from hfclient.events import Event
 from hfclient.translate.hailuo import HailuoTranslator
@@ -33,7 +34,13 @@ Service: TypeAlias = Literal["huggingchat", "router", "hailuo"]
 
 
 class Translator(Protocol):
-    """What the per-service translators of :mod:`hfclient.translate` have in common."""
+    """What the per-service translators of :mod:`hfclient.translate` have in common.
+
+    A translator may also have ``object_hooks()``: ``{record class: hook}``,
+    where a hook takes a frame's wire object (the JSON ``dict``) before it is
+    decoded into that record and returns its events, or ``None`` to have it
+    decoded and fed as usual. The router's reads its plain chunks that way.
+    """
 
     @property
     def complete(self) -> bool:
@@ -55,24 +62,42 @@ class _Framer(Protocol):
     def close(self) -> list[Any]: ...
 
 
-# Each stream the specs describe: what it is, its decoder, its translator.
-_STREAMS: Final[dict[str, tuple[StreamInfo, Callable[[Any], object], Callable[[], Translator]]]] = {
-    "message_updates": (
+ObjectHooks: TypeAlias = dict[type, Callable[[dict[str, Any]], list[Event] | None]]
+
+
+class _Stream(NamedTuple):
+    info: StreamInfo
+    decode: Callable[[Any], object]
+    locate: Callable[[Any], object]  # decode up to the record (see codec.streams.Located)
+    translator: Callable[[], Translator]
+
+
+# Each stream the specs describe: what it is, its decoders, its translator.
+_STREAMS: Final[dict[str, _Stream]] = {
+    "message_updates": _Stream(
         huggingchat.STREAMS["message_updates"],
         huggingchat.decode_message_updates,
+        huggingchat.locate_message_updates,
         HuggingChatTranslator,
     ),
-    "generation_updates": (
+    "generation_updates": _Stream(
         huggingchat.STREAMS["generation_updates"],
         huggingchat.decode_generation_updates,
+        huggingchat.locate_generation_updates,
         partial(HuggingChatTranslator, stream="generation_updates"),
     ),
-    "chat_completion_chunks": (
+    "chat_completion_chunks": _Stream(
         router.STREAMS["chat_completion_chunks"],
         router.decode_chat_completion_chunks,
+        router.locate_chat_completion_chunks,
         RouterTranslator,
     ),
-    "chat_events": (hailuo.STREAMS["chat_events"], hailuo.decode_chat_events, HailuoTranslator),
+    "chat_events": _Stream(
+        hailuo.STREAMS["chat_events"],
+        hailuo.decode_chat_events,
+        hailuo.locate_chat_events,
+        HailuoTranslator,
+    ),
 }
 STREAM_NAMES: Final = tuple(_STREAMS)
 """The streams :class:`StreamDecoder` can decode by name."""
@@ -86,9 +111,7 @@ _ANSWER_STREAM: Final[dict[str, str | None]] = {
 _FRAMERS: Final[dict[str, Callable[[], _Framer]]] = {"ndjson": NDJSONDecoder, "sse": SSEDecoder}
 
 
-def _parts(
-    service: str | None, stream: str | None
-) -> tuple[_Framer, Callable[[Any], object], Translator]:
+def _parts(service: str | None, stream: str | None) -> _Stream:
     if stream is None:
         if service not in _ANSWER_STREAM:
             raise ValueError(
@@ -99,8 +122,7 @@ def _parts(
         raise ValueError("give a service or a stream, not both")
     if stream not in _STREAMS:
         raise ValueError(f"unknown stream {stream!r}: use one of {', '.join(_STREAMS)}")
-    info, decode, translator = _STREAMS[stream]
-    return _FRAMERS[info.framing](), decode, translator()
+    return _STREAMS[stream]
 
 
 class StreamDecoder:
@@ -123,9 +145,16 @@ class StreamDecoder:
         stream: str | None = None,
         translator: Translator | None = None,
     ) -> None:
-        self._framer, self._decode, default = _parts(service, stream)
-        self._translator = translator if translator is not None else default
+        parts = _parts(service, stream)
+        self._framer: _Framer = _FRAMERS[parts.info.framing]()
+        self._translator = translator if translator is not None else parts.translator()
         self._error: Exception | None = None
+        # A translator may read some records' wire objects itself, before they are decoded
+        # (``object_hooks``): those frames are only located, and decoded if it declines.
+        hooks = getattr(self._translator, "object_hooks", None)
+        self._hooks: ObjectHooks = hooks() if hooks is not None else {}
+        self._decode = parts.locate if self._hooks else parts.decode
+        self._events_of = self._hooked if self._hooks else self._translator.feed
 
     @property
     def complete(self) -> bool:
@@ -159,21 +188,33 @@ class StreamDecoder:
             raise
 
     def _translate(self, frames: list[object]) -> list[Event]:
-        decode, translate = self._decode, self._translator.feed
+        decode, events_of = self._decode, self._events_of
         if len(frames) == 1:  # one event per read, as a token stream comes: no list to build
             try:
                 wire_event = decode(frames[0])
             except CodecError as exc:
                 raise self._fail(exc, []) from exc
-            return translate(wire_event)
+            return events_of(wire_event)
         out: list[Event] = []
         for frame in frames:
             try:
                 wire_event = decode(frame)
             except CodecError as exc:
                 raise self._fail(exc, out) from exc
-            out += translate(wire_event)
+            out += events_of(wire_event)
         return out
+
+    def _hooked(self, wire_event: object) -> list[Event]:
+        # A located record goes to its object hook; declined, or without one, it is decoded.
+        if type(wire_event) is tuple:
+            record, obj, raw = wire_event
+            hook = self._hooks.get(record)
+            if hook is not None:
+                events = hook(obj)
+                if events is not None:
+                    return events
+            wire_event = decode_located(record, obj, raw)
+        return self._translator.feed(wire_event)
 
     def _fail(self, error: CodecError, events: list[Event]) -> DecodeError:
         translated = DecodeError(error.message, offset=error.offset, line=error.line, events=events)

@@ -33,6 +33,7 @@ from codec.http import (
     query_string,
 )
 from codec.specinfo import OperationInfo, StreamInfo
+from codec.streams import Located
 from codec.values import UNSET, Mismatched, Unknown, Unset
 
 __all__ = [
@@ -69,6 +70,7 @@ __all__ = [
     "build_user_info",
     "decode_chat_events",
     "delete_chat_url",
+    "locate_chat_events",
     "send_message_url",
     "user_info_url",
 ]
@@ -944,6 +946,22 @@ def decode_chat_events(event: ServerSentEvent) -> ChatEvent:
     except Mismatch as exc:
         return Unknown(event, exc.message, entry.__self__.__name__)
     return decoded
+
+
+def locate_chat_events(event: ServerSentEvent) -> ChatEvent | Located:
+    """``decode_chat_events`` up to the record: ``(record class, wire object, raw)`` for an event
+    that names one (``decode_located`` decodes it), else what the event decodes to.
+    """
+    entry = CHAT_EVENTS_TABLE.get(event.event)
+    if entry is None:
+        return Unknown(event)
+    try:
+        obj = parse_json(event.data)
+    except ValueError as exc:
+        raise CodecError(f"event {event.event!r}: data is not JSON: {exc}", line=event.data.encode()) from None
+    if not isinstance(obj, dict):
+        return Unknown(event, "not a JSON object")
+    return entry.__self__, obj, event
 
 
 def send_message_url(*, uuid: str, device_id: str, unix: str, lang: str = "en", os_name: str = "Windows", browser_name: str = "chrome", cpu_core_num: str = "8", browser_language: str = "en-US", browser_platform: str = "Win32", screen_width: str = "1920", screen_height: str = "1080", base_url: str = SERVERS["default"]) -> str:

@@ -33,6 +33,7 @@ from codec.http import (
     query_string,
 )
 from codec.specinfo import OperationInfo, StreamInfo
+from codec.streams import Located
 from codec.values import UNSET, Mismatched, Unknown, Unset
 
 __all__ = [
@@ -121,6 +122,8 @@ __all__ = [
     "list_conversations_url",
     "list_mcp_servers_url",
     "list_models_url",
+    "locate_generation_updates",
+    "locate_message_updates",
     "send_message_url",
     "share_conversation_url",
     "stop_generating_url",
@@ -2771,6 +2774,28 @@ def decode_message_updates(obj: object) -> MessageUpdate:
     return event
 
 
+def locate_message_updates(obj: object) -> MessageUpdate | Located:
+    """``decode_message_updates`` up to the record: ``(record class, wire object, raw)`` for a line
+    whose tag names one (``decode_located`` decodes it), else the ``Unknown`` the line decodes
+    to.
+    """
+    wire: Any = obj
+    try:
+        entry: Any = MESSAGE_UPDATES_TABLE[wire["type"]]
+    except (KeyError, TypeError):  # no or unhashable tag, or not an object
+        return Unknown(obj) if isinstance(obj, dict) else Unknown(obj, "not a JSON object")
+    if type(entry) is dict:
+        tag = wire.get("subtype")
+        entry = entry.get(tag) if tag is None or type(tag) is str else None
+        if entry is None:
+            return Unknown(obj)
+    if type(entry) is dict:
+        entry = entry.get(None)
+        if entry is None:
+            return Unknown(obj)
+    return entry.__self__, wire, obj
+
+
 @attrs.frozen(slots=True, kw_only=True)
 class GenerationEnd:
     """The run is over: status is completed, interrupted, error or gone. Unknown wire keys are kept
@@ -2851,6 +2876,28 @@ def decode_generation_updates(event: ServerSentEvent) -> GenerationUpdate:
     except Mismatch as exc:
         return Unknown(event, exc.message, entry.__self__.__name__)
     return decoded
+
+
+def locate_generation_updates(event: ServerSentEvent) -> GenerationUpdate | Located:
+    """``decode_generation_updates`` up to the record: ``(record class, wire object, raw)`` for an
+    event that names one (``decode_located`` decodes it), else what the event decodes to.
+    """
+    if event.event == "update":
+        try:
+            inner = parse_json(event.data)
+        except ValueError as exc:
+            raise CodecError(f"event {event.event!r}: data is not JSON: {exc}", line=event.data.encode()) from None
+        return locate_message_updates(inner)
+    entry = GENERATION_UPDATES_TABLE.get(event.event)
+    if entry is None:
+        return Unknown(event)
+    try:
+        obj = parse_json(event.data)
+    except ValueError as exc:
+        raise CodecError(f"event {event.event!r}: data is not JSON: {exc}", line=event.data.encode()) from None
+    if not isinstance(obj, dict):
+        return Unknown(event, "not a JSON object")
+    return entry.__self__, obj, event
 
 
 def get_chat_page_url(*, base_url: str = SERVERS["default"]) -> str:

@@ -35,6 +35,7 @@ from codec.http import (
     query_string,
 )
 from codec.specinfo import OperationInfo, ProviderInfo, StreamInfo
+from codec.streams import Located
 from codec.values import UNSET, Mismatched, Unknown, Unset
 
 __all__ = [
@@ -88,6 +89,7 @@ __all__ = [
     "decode_chat_completion_chunks",
     "get_provider_mapping_url",
     "list_models_url",
+    "locate_chat_completion_chunks",
     "provider_chat_completions_json_url",
     "provider_chat_completions_url",
     "router_models_url",
@@ -2176,6 +2178,22 @@ def decode_chat_completion_chunks(event: ServerSentEvent) -> ChatCompletionStrea
     except Mismatch as exc:
         return Unknown(event, exc.message, entry.__self__.__name__)
     return decoded
+
+
+def locate_chat_completion_chunks(event: ServerSentEvent) -> ChatCompletionStreamEvent | Located:
+    """``decode_chat_completion_chunks`` up to the record: ``(record class, wire object, raw)`` for
+    an event that names one (``decode_located`` decodes it), else what the event decodes to.
+    """
+    if event.data == "[DONE]":
+        return Done()
+    try:
+        obj = parse_json(event.data)
+    except ValueError as exc:
+        raise CodecError(f"event {event.event!r}: data is not JSON: {exc}", line=event.data.encode()) from None
+    if not isinstance(obj, dict):
+        return Unknown(event, "not a JSON object")
+    entry = CHAT_COMPLETION_CHUNKS_TABLE[obj.get("error") is not None]
+    return entry.__self__, obj, event
 
 
 def get_provider_mapping_url(*, model_id: str, base_url: str = SERVERS["hub"]) -> str:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from typing import Any, TypeGuard
 
 import attrs
@@ -66,6 +66,10 @@ class RouterTranslator(RuleTranslator):
         self._usage: Usage | None = None
         self._finish_reason: str | None = None
 
+    def object_hooks(self) -> dict[type, Callable[[dict[str, Any]], list[Event] | None]]:
+        """Records whose wire objects this translator reads itself (see :meth:`chunk_object`)."""
+        return {wire.ChatCompletionChunk: self.chunk_object}
+
     def finish(self) -> list[Event]:
         """End of body: pending tool calls, ``Usage``, ``Finished``; or IncompleteStreamError."""
         if not self.complete:
@@ -86,9 +90,7 @@ class RouterTranslator(RuleTranslator):
     def chunk(self, event: wire.ChatCompletionChunk) -> list[Event]:
         """One chunk: its first choice's text, reasoning and tool-call fragments."""
         events: list[Event] = []
-        if not self._model_seen and type(event.model) is str and event.model:
-            self._model_seen = True
-            events.append(ProviderInfo(self.provider, event.model))
+        self._model(event.model, events)
         usage = event.usage
         if isinstance(usage, wire.Usage):
             self._usage = _usage(usage)
@@ -97,11 +99,59 @@ class RouterTranslator(RuleTranslator):
                 continue  # one answer per request: n is never set above 1
             delta = choice.delta
             if isinstance(delta, wire.ChunkDelta):
-                events += self._delta(delta)
-            if type(choice.finish_reason) is str:
-                self._finish_reason = choice.finish_reason
-                self.end()
-                events += self._flush_calls()
+                content = delta.content
+                if type(content) is list:
+                    content = "".join(
+                        part.text
+                        for part in content
+                        if part.type == "text" and isinstance(part.text, str)
+                    )
+                self._said(
+                    events, delta.reasoning_content, delta.reasoning, delta.reasoning_text, content
+                )
+                if type(delta.tool_calls) is list:
+                    for fragment in delta.tool_calls:
+                        self._fragment(fragment)
+            self._finished(choice.finish_reason, events)
+        return events
+
+    def chunk_object(self, chunk: dict[str, Any]) -> list[Event] | None:
+        """A plain chunk read from its wire object, as :meth:`chunk` reads its record.
+
+        Plain: one choice (or none) whose delta has text or reasoning, maybe a
+        finish reason; no usage, no tool calls, no list of content parts.
+        Anything else is ``None``: decoded and given to :meth:`chunk`. (Nearly
+        every chunk of a stream is plain; building its three records only to
+        read two fields of them was half the cost of decoding it.) Every field
+        is taken as its record would have it: a value of another type than
+        the spec's counts as absent.
+        """
+        choices = chunk.get("choices")
+        if type(choices) is not list or len(choices) > 1 or chunk.get("usage") is not None:
+            return None
+        choice = choices[0] if choices else {}
+        if type(choice) is not dict:
+            return None  # the record would not decode: Unknown, then what is saved of it
+        delta = choice.get("delta")
+        if type(delta) is not dict:
+            delta = {}
+        content = delta.get("content")
+        if type(content) is list or delta.get("tool_calls") is not None:
+            return None
+        # Nothing below declines: from here on the translator's state changes.
+        events: list[Event] = []
+        self._model(chunk.get("model"), events)
+        index = choice.get("index")
+        if type(index) is int and index != 0:
+            return events
+        self._said(
+            events,
+            delta.get("reasoning_content"),
+            delta.get("reasoning"),
+            delta.get("reasoning_text"),
+            content,
+        )
+        self._finished(choice.get("finish_reason"), events)
         return events
 
     def completion(self, answer: wire.ChatCompletion) -> list[Event]:
@@ -157,31 +207,33 @@ class RouterTranslator(RuleTranslator):
             error_type = event.error_type if isinstance(event.error_type, str) else None
         return [self.error(message=message, status=None, error_type=error_type, raw=event)]
 
-    def _delta(self, delta: wire.ChunkDelta) -> list[Event]:
-        events: list[Event] = []
+    def _model(self, model: object, events: list[Event]) -> None:
+        if not self._model_seen and type(model) is str and model:
+            self._model_seen = True
+            events.append(ProviderInfo(self.provider, model))
+
+    def _said(
+        self, events: list[Event], first: object, second: object, third: object, content: object
+    ) -> None:
         # Providers name the field reasoning_content, reasoning or reasoning_text
         # (§5.3); some send the same text under two of them: given once. (Type
         # tests, not truth: UNSET's truth is a Python call.)
-        first, second, third = delta.reasoning_content, delta.reasoning, delta.reasoning_text
         if type(first) is str and first:
             events.append(ReasoningDelta(first))
         if type(second) is str and second and second != first:
             events.append(ReasoningDelta(second))
         if type(third) is str and third and third != first and third != second:
             events.append(ReasoningDelta(third))
-        content = delta.content
-        if type(content) is list:
-            content = "".join(
-                part.text for part in content if part.type == "text" and isinstance(part.text, str)
-            )
         if type(content) is str and content:
             if self._text is not None:
                 self._text.append(content)
             events.append(TextDelta(content))
-        if type(delta.tool_calls) is list:
-            for fragment in delta.tool_calls:
-                self._fragment(fragment)
-        return events
+
+    def _finished(self, reason: object, events: list[Event]) -> None:
+        if type(reason) is str:
+            self._finish_reason = reason
+            self.end()
+            events += self._flush_calls()
 
     def _fragment(self, fragment: wire.ToolCallDelta) -> None:
         new_id = fragment.id if isinstance(fragment.id, str) and fragment.id else None

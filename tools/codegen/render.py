@@ -290,6 +290,7 @@ class ModuleRenderer:
             if spec.providers
             else "from codec.specinfo import OperationInfo, StreamInfo"
         )
+        w("from codec.streams import Located")
         w("from codec.values import UNSET, Mismatched, Unknown, Unset")
         w()
         w("__all__ = [")
@@ -323,7 +324,8 @@ class ModuleRenderer:
         names += [r.name for r in spec.types]
         for stream in spec.streams:
             names += [r.name for _, r in stream.events]
-            names += [stream.event_type, f"decode_{stream.name}", f"{stream.name.upper()}_TABLE"]
+            names += [stream.event_type, f"decode_{stream.name}", f"locate_{stream.name}"]
+            names.append(f"{stream.name.upper()}_TABLE")
             if stream.done is not None:
                 names.append("Done")
         for op in spec.operations:
@@ -586,12 +588,13 @@ class ModuleRenderer:
             w("}")
         w()
         w()
-        if stream.framing == "ndjson":
-            self.render_json_dispatch(w, stream, table)
-        else:
-            self.render_sse_dispatch(w, stream, table)
-        w()
-        w()
+        for locate in (False, True):
+            if stream.framing == "ndjson":
+                self.render_json_dispatch(w, stream, table, locate=locate)
+            else:
+                self.render_sse_dispatch(w, stream, table, locate=locate)
+            w()
+            w()
 
     def table_literal(self, tree: dict[Any, Any], indent: int) -> str:
         pad = "    " * (indent + 1)
@@ -605,15 +608,27 @@ class ModuleRenderer:
             out += f"{pad}{'None' if key is None else literal(key)}: {rendered},\n"
         return out + "    " * indent + "}"
 
-    def render_json_dispatch(self, w: Writer, stream: Stream, table: str) -> None:
+    def render_json_dispatch(
+        self, w: Writer, stream: Stream, table: str, *, locate: bool = False
+    ) -> None:
         path = stream.dispatch["path"]
-        w(f"def decode_{stream.name}(obj: object) -> {stream.event_type}:")
-        docstring(
-            w,
-            f"{stream.doc} Decode one decoded JSON line; anything the spec does not describe, "
-            "or that does not fit it, comes back as ``Unknown``.",
-            1,
-        )
+        if locate:
+            w(f"def locate_{stream.name}(obj: object) -> {stream.event_type} | Located:")
+            docstring(
+                w,
+                f"``decode_{stream.name}`` up to the record: ``(record class, wire object, "
+                "raw)`` for a line whose tag names one (``decode_located`` decodes it), else "
+                "the ``Unknown`` the line decodes to.",
+                1,
+            )
+        else:
+            w(f"def decode_{stream.name}(obj: object) -> {stream.event_type}:")
+            docstring(
+                w,
+                f"{stream.doc} Decode one decoded JSON line; anything the spec does not "
+                "describe, or that does not fit it, comes back as ``Unknown``.",
+                1,
+            )
         w("wire: Any = obj", 1)
         w("try:", 1)
         w(f"entry: Any = {table}[wire[{literal(path[0])}]]", 2)
@@ -629,15 +644,22 @@ class ModuleRenderer:
         w("entry = entry.get(None)", 2)
         w("if entry is None:", 2)
         w("return Unknown(obj)", 3)
+        if locate:
+            w("return entry.__self__, wire, obj", 1)
+            return
         w("try:", 1)
         w("event: " + stream.event_type + " = entry(wire)", 2)
         w("except Mismatch as exc:", 1)
         w("return Unknown(obj, exc.message, entry.__self__.__name__)", 2)
         w("return event", 1)
 
-    def render_sse_dispatch(self, w: Writer, stream: Stream, table: str) -> None:
+    def render_sse_dispatch(
+        self, w: Writer, stream: Stream, table: str, *, locate: bool = False
+    ) -> None:
         kind = stream.dispatch["kind"]
-        w(f"def decode_{stream.name}(event: ServerSentEvent) -> {stream.event_type}:")
+        name = "locate" if locate else "decode"
+        returns = f"{stream.event_type} | Located" if locate else stream.event_type
+        w(f"def {name}_{stream.name}(event: ServerSentEvent) -> {returns}:")
         doc = stream.doc + era_note(stream.since, stream.until)
         nested = stream.dispatch.get("event")
         if kind == "nested":
@@ -645,12 +667,18 @@ class ModuleRenderer:
                 f" The data of an SSE event {nested!r} is one {stream.nested} event, decoded "
                 f"by ``decode_{stream.nested}`` (its ``Unknown`` holds the JSON value)."
             )
-        docstring(
-            w,
-            f"{doc} Decode one server-sent event; anything the spec does not describe, "
-            "or that does not fit it, comes back as ``Unknown`` holding the event.",
-            1,
-        )
+        if locate:
+            doc = (
+                f"``decode_{stream.name}`` up to the record: ``(record class, wire object, "
+                "raw)`` for an event that names one (``decode_located`` decodes it), else "
+                "what the event decodes to."
+            )
+        else:
+            doc += (
+                " Decode one server-sent event; anything the spec does not describe, "
+                "or that does not fit it, comes back as ``Unknown`` holding the event."
+            )
+        docstring(w, doc, 1)
         if stream.done is not None:
             w(f"if event.data == {literal(stream.done)}:", 1)
             w("return Done()", 2)
@@ -664,7 +692,7 @@ class ModuleRenderer:
                 "line=event.data.encode()) from None",
                 3,
             )
-            w(f"return decode_{stream.nested}(inner)", 2)
+            w(f"return {name}_{stream.nested}(inner)", 2)
         if kind in ("sse-event", "nested"):
             w(f"entry = {table}.get(event.event)", 1)
             w("if entry is None:", 1)
@@ -681,6 +709,9 @@ class ModuleRenderer:
         w('return Unknown(event, "not a JSON object")', 2)
         if kind == "key-present":
             w(f"entry = {table}[obj.get({literal(stream.dispatch['key'])}) is not None]", 1)
+        if locate:
+            w("return entry.__self__, obj, event", 1)
+            return
         w("try:", 1)
         w("decoded: " + stream.event_type + " = entry(obj)", 2)
         w("except Mismatch as exc:", 1)
