@@ -223,6 +223,11 @@ class ChunkedBody:
                 f"(chunked, cut after {self._offset} bytes)"
             )
 
+    @property
+    def buffered(self) -> int:
+        """How many bytes are held between reads (an unfinished line): never over the limit."""
+        return len(self._held)
+
     def __repr__(self) -> str:
         return f"<ChunkedBody at byte {self._offset} done={self.done}>"
 
@@ -233,12 +238,14 @@ class ChunkedBody:
         while pos < end:
             state = self._state
             if state == _SIZE:
-                eol = -1 if self._held else data.find(b"\n", pos, pos + LINE_LIMIT)
-                if eol < 0:
+                if self._held:
                     line, pos = self._line(data, pos, LINE_LIMIT)
                     if line is None:
                         return
                     size = self._size(line, self._offset + pos - len(line) - 1)
+                elif (eol := data.find(b"\n", pos, pos + LINE_LIMIT)) < 0:
+                    self._hold(data, pos, LINE_LIMIT)
+                    return
                 else:
                     digits = data[pos : eol - 1]
                     if (
@@ -289,15 +296,9 @@ class ChunkedBody:
         # where the next one starts; None when it does not end in ``data``: then it is held.
         # Only bytes not searched before are searched, and never more than ``limit`` in all.
         held = self._held
-        room = limit - len(held)
-        eol = data.find(b"\n", pos, pos + room)
+        eol = data.find(b"\n", pos, pos + limit - len(held))
         if eol < 0:
-            if len(data) - pos >= room:
-                raise FramingError(
-                    f"a line of the chunked framing at body offset {self._offset + pos - len(held)}"
-                    f" is longer than {limit} bytes"
-                )
-            held += data[pos:]
+            self._hold(data, pos, limit)
             return None, len(data)
         if held:
             line = bytes(held) + data[pos:eol]
@@ -305,6 +306,17 @@ class ChunkedBody:
         else:
             line = data[pos:eol]
         return line, eol + 1
+
+    def _hold(self, data: bytes, pos: int, limit: int) -> None:
+        # Keep the unfinished line that starts at ``pos`` (searched already: no LF in it up to
+        # ``limit`` bytes of line) for the next read; refuse it if the limit is reached.
+        held = self._held
+        if len(held) + len(data) - pos >= limit:
+            raise FramingError(
+                f"a line of the chunked framing at body offset {self._offset + pos - len(held)}"
+                f" is longer than {limit} bytes"
+            )
+        held += data[pos:]
 
     def _size(self, line: bytes, offset: int) -> int:
         # A chunk-size line (LF excluded) off the fast path: an extension, trailing blanks, or bad.
