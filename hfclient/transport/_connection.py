@@ -138,8 +138,7 @@ class H11Connection:
                 if self._early:
                     data, self._early = self._early, b""
                 else:
-                    with anyio.fail_after(timeout):
-                        data = await self._receive()
+                    data = await self._receive(timeout)
                     self.received_any = self.received_any or bool(data)
                 if not data:
                     self._eof = True
@@ -219,8 +218,7 @@ class H11Connection:
                     return event
                 if event is h11.PAUSED:
                     raise h11.RemoteProtocolError("the connection switched to another protocol")
-                with anyio.fail_after(timeout):
-                    data = await self._receive()
+                data = await self._receive(timeout)
                 self.received_any = self.received_any or bool(data)
                 self._eof = not data
                 self._h11.receive_data(data)
@@ -236,12 +234,18 @@ class H11Connection:
                 "the peer closed the connection before the response ended"
             ) from exc
 
-    async def _receive(self) -> bytes:
+    async def _receive(self, timeout: float | None) -> bytes:
+        # One read under the read timeout (TimeoutError past it); b"" at EOF. A bare cancel
+        # scope, not anyio.fail_after (two generator context managers): this runs once per
+        # read, and without a timeout there is no scope at all.
         try:
-            return await self.stream.receive(_READ_SIZE)
+            if timeout is None:
+                return await self.stream.receive(_READ_SIZE)
+            with anyio.CancelScope(deadline=anyio.current_time() + timeout):
+                return await self.stream.receive(_READ_SIZE)
         except anyio.EndOfStream:
-            # b"" is how h11 learns of EOF; it decides whether that ends the body or breaks it.
-            return b""
+            return b""  # the framer (or h11, in the head) decides whether that ends or breaks it
+        raise TimeoutError  # only reached when the scope's own deadline cancelled the read
 
 
 def _request(method: str, target: str, headers: Sequence[tuple[str, str]]) -> h11.Request | None:
