@@ -312,9 +312,10 @@ class ChunkedBody:
         # ``limit`` bytes of line) for the next read; refuse it if the limit is reached.
         held = self._held
         if len(held) + len(data) - pos >= limit:
+            what = "a chunk-size line" if self._state == _SIZE else "the trailer section"
             raise FramingError(
-                f"a line of the chunked framing at body offset {self._offset + pos - len(held)}"
-                f" is longer than {limit} bytes"
+                f"{what} is longer than {LINE_LIMIT} bytes "
+                f"(the line at body offset {self._offset + pos - len(held)})"
             )
         held += data[pos:]
 
