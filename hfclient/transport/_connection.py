@@ -1,7 +1,9 @@
 """One HTTP/1.1 connection: a byte stream driven by an h11 client state machine.
 
-All the HTTP lives in h11; this loop only moves bytes between it and the
-stream, under a timeout, with backend errors translated on the way out.
+h11 writes the requests and parses each response's head; the body is framed
+by :mod:`._body` (h11's cost per chunk was most of a stream's). This loop
+only moves bytes between them and the stream, under a timeout, with backend
+errors translated on the way out.
 """
 
 from __future__ import annotations
@@ -15,6 +17,7 @@ from anyio.abc import ByteStream, SocketAttribute
 
 from hfclient.errors import LocalProtocolError
 
+from ._body import BodyFramer, FramingError, body_framer
 from ._errors import Phase, translated
 from ._origin import Origin, described
 
@@ -38,7 +41,7 @@ class Headers(list[tuple[str, str]]):
 
 
 class H11Connection:
-    """Sends one request at a time and reads its response; reusable when h11 says so.
+    """Sends one request at a time and reads its response; reusable when it ended cleanly.
 
     ``phases`` name what a failure is (write, read): a proxy handshake passes
     ``(Phase.PROXY, Phase.PROXY)`` so its failures become ``ProxyError``.
@@ -61,9 +64,13 @@ class H11Connection:
         #: before that was most likely closed by the server while idle, and is safe to retry.
         self.received_any = False
         self._h11 = h11.Connection(h11.CLIENT)
+        self._method = b""
         self._eof = False
-        # Framed (or failed) already, while gathering data: what the next read_body answers.
-        self._pending: h11.Event | Exception | None = None
+        # The current response's body: its framer, and the bytes read with the head.
+        self._body: BodyFramer | None = None
+        self._early = b""
+        # An error found after data that went up first: what the next read_body raises.
+        self._pending: Exception | None = None
         self._write_phase, self._read_phase = phases
 
     async def send(
@@ -76,6 +83,7 @@ class H11Connection:
     ) -> None:
         """Send a whole request; ``headers`` must already say how long ``body`` is."""
         self.received_any = False
+        self._method = method.encode("ascii", "replace")
         with translated(self._write_phase, self.peer, self.url):
             data = self._wire(method, target, headers, body)
             with anyio.fail_after(timeout):
@@ -104,6 +112,9 @@ class H11Connection:
         while True:
             event = await self._next_event(timeout)
             if isinstance(event, h11.Response):
+                # h11 stops here: the bytes it read past the head are the body's first.
+                self._body = body_framer(self._method, event)
+                self._early = bytes(self._h11.trailing_data[0])
                 return event
             if not isinstance(event, h11.InformationalResponse):
                 with translated(self._read_phase, self.peer, self.url):
@@ -112,29 +123,43 @@ class H11Connection:
     async def read_body(self, timeout: float | None) -> bytes | None:
         """The body bytes that arrived, or ``None`` at the end of the body.
 
-        Every ``Data`` event h11 can frame from what was already received goes up
-        as one piece: a read of many small chunks (a fast server, a slow reader)
-        costs the layers above one step, not one per chunk.
+        All the payload framed from one read goes up as one piece: a read of
+        many small chunks (a fast server, a slow reader) costs the layers
+        above one step, not one per chunk. A framing error found after some
+        payload comes with the next call, after that payload.
         """
-        pending, self._pending = self._pending, None
-        if isinstance(pending, Exception):
-            with translated(self._read_phase, self.peer, self.url):
+        body = self._body
+        assert body is not None, "read_body before read_response"
+        with translated(self._read_phase, self.peer, self.url):
+            if self._pending is not None:
+                pending, self._pending = self._pending, None
                 raise pending
-        event = pending or await self._next_event(timeout)
-        if isinstance(event, h11.EndOfMessage):
+            while not body.done:
+                if self._early:
+                    data, self._early = self._early, b""
+                else:
+                    data = await self._receive(timeout)
+                    self.received_any = self.received_any or bool(data)
+                if not data:
+                    self._eof = True
+                    try:
+                        body.eof()
+                    except FramingError as exc:
+                        # Not bad HTTP but a connection cut short: a read error, like a reset.
+                        raise anyio.EndOfStream(
+                            "the peer closed the connection before the response ended"
+                        ) from exc
+                    return None
+                try:
+                    framed = body.receive(data)
+                except FramingError as exc:
+                    framed, exc.framed = exc.framed, b""
+                    if not framed:
+                        raise
+                    self._pending = exc
+                if framed:
+                    return framed
             return None
-        if not isinstance(event, h11.Data):
-            with translated(self._read_phase, self.peer, self.url):
-                raise h11.RemoteProtocolError(f"unexpected {type(event).__name__}")
-        pieces = [event.data]
-        try:
-            while isinstance(following := self._parse(), h11.Data):
-                pieces.append(following.data)
-            if isinstance(following, h11.Event):
-                self._pending = following  # the body's end: the next call's answer
-        except (h11.RemoteProtocolError, anyio.EndOfStream) as exc:
-            self._pending = exc  # raised by the next call, after the data that came before it
-        return bytes(pieces[0]) if len(pieces) == 1 else b"".join(pieces)
 
     def unread(self) -> bytes:
         """Bytes that arrived after a CONNECT was answered (h11 stops reading there)."""
@@ -143,17 +168,27 @@ class H11Connection:
     def start_next_cycle(self) -> bool:
         """Ready the connection for another request; ``False`` when it must be closed instead.
 
-        Reusable only when both sides finished the exchange cleanly and nobody
-        asked to close (``Connection: close``, an HTTP/1.0 peer, a body read to EOF).
+        Reusable only when the request went out whole, its response's body
+        ended cleanly with nothing after it, and nobody asked to close: h11
+        moves our side from DONE to MUST_CLOSE for ``Connection: close`` in
+        the request or the response and for an HTTP/1.0 response.
         """
-        if self._h11.our_state is not h11.DONE or self._h11.their_state is not h11.DONE:
+        body = self._body
+        if (
+            self._h11.our_state is not h11.DONE
+            or body is None
+            or not body.done
+            or self._eof
+            or self._pending is not None
+        ):
             return False
-        extra, closed = self._h11.trailing_data
-        if extra or closed:
+        if body.unread or self._early:
             # Bytes past the body's end would be read as the next request's answer:
             # a server (or anyone on the path) could inject a response that way.
             return False
-        self._h11.start_next_cycle()
+        # h11 never saw the body, so its cycle cannot move on: a fresh machine for the next.
+        self._h11 = h11.Connection(h11.CLIENT)
+        self._body = None
         return True
 
     def readable_while_idle(self) -> bool:
@@ -183,8 +218,7 @@ class H11Connection:
                     return event
                 if event is h11.PAUSED:
                     raise h11.RemoteProtocolError("the connection switched to another protocol")
-                with anyio.fail_after(timeout):
-                    data = await self._receive()
+                data = await self._receive(timeout)
                 self.received_any = self.received_any or bool(data)
                 self._eof = not data
                 self._h11.receive_data(data)
@@ -200,12 +234,18 @@ class H11Connection:
                 "the peer closed the connection before the response ended"
             ) from exc
 
-    async def _receive(self) -> bytes:
+    async def _receive(self, timeout: float | None) -> bytes:
+        # One read under the read timeout (TimeoutError past it); b"" at EOF. A bare cancel
+        # scope, not anyio.fail_after (two generator context managers): this runs once per
+        # read, and without a timeout there is no scope at all.
         try:
-            return await self.stream.receive(_READ_SIZE)
+            if timeout is None:
+                return await self.stream.receive(_READ_SIZE)
+            with anyio.CancelScope(deadline=anyio.current_time() + timeout):
+                return await self.stream.receive(_READ_SIZE)
         except anyio.EndOfStream:
-            # b"" is how h11 learns of EOF; it decides whether that ends the body or breaks it.
-            return b""
+            return b""  # the framer (or h11, in the head) decides whether that ends or breaks it
+        raise TimeoutError  # only reached when the scope's own deadline cancelled the read
 
 
 def _request(method: str, target: str, headers: Sequence[tuple[str, str]]) -> h11.Request | None:

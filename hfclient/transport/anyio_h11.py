@@ -2,10 +2,11 @@
 
 One ``open`` is one exchange: take a pooled connection (or open one: TCP,
 maybe a proxy CONNECT tunnel, TLS), send the request, then yield
-``ResponseStarted``, a ``BodyChunk`` per body read (all the data h11 framed
+``ResponseStarted``, a ``BodyChunk`` per body read (all the payload framed
 from it, gzip/deflate decoded on the fly), and ``BodyEnded``. The connection goes
-back to the pool only after a body read to its end on a connection h11 can
-reuse; leaving early, an error or a cancellation closes it instead.
+back to the pool only after a body read to its end, with nothing after it, on a
+connection neither side asked to close; leaving early, an error or a
+cancellation closes it instead.
 """
 
 from __future__ import annotations
