@@ -106,9 +106,10 @@ class RouterTranslator(RuleTranslator):
                         for part in content
                         if part.type == "text" and isinstance(part.text, str)
                     )
-                self._said(
-                    events, delta.reasoning_content, delta.reasoning, delta.reasoning_text, content
+                self._reasoning(
+                    events, delta.reasoning_content, delta.reasoning, delta.reasoning_text
                 )
+                self._content(events, content)
                 if type(delta.tool_calls) is list:
                     for fragment in delta.tool_calls:
                         self._fragment(fragment)
@@ -140,18 +141,22 @@ class RouterTranslator(RuleTranslator):
             return None
         # Nothing below declines: from here on the translator's state changes.
         events: list[Event] = []
-        self._model(chunk.get("model"), events)
+        if not self._model_seen:
+            self._model(chunk.get("model"), events)
         index = choice.get("index")
         if type(index) is int and index != 0:
             return events
-        self._said(
-            events,
-            delta.get("reasoning_content"),
-            delta.get("reasoning"),
-            delta.get("reasoning_text"),
-            content,
-        )
-        self._finished(choice.get("finish_reason"), events)
+        if len(delta) > 1 or type(content) is not str:  # more than the usual lone content
+            self._reasoning(
+                events,
+                delta.get("reasoning_content"),
+                delta.get("reasoning"),
+                delta.get("reasoning_text"),
+            )
+        self._content(events, content)
+        reason = choice.get("finish_reason")
+        if reason is not None:
+            self._finished(reason, events)
         return events
 
     def completion(self, answer: wire.ChatCompletion) -> list[Event]:
@@ -212,9 +217,7 @@ class RouterTranslator(RuleTranslator):
             self._model_seen = True
             events.append(ProviderInfo(self.provider, model))
 
-    def _said(
-        self, events: list[Event], first: object, second: object, third: object, content: object
-    ) -> None:
+    def _reasoning(self, events: list[Event], first: object, second: object, third: object) -> None:
         # Providers name the field reasoning_content, reasoning or reasoning_text
         # (§5.3); some send the same text under two of them: given once. (Type
         # tests, not truth: UNSET's truth is a Python call.)
@@ -224,6 +227,8 @@ class RouterTranslator(RuleTranslator):
             events.append(ReasoningDelta(second))
         if type(third) is str and third and third != first and third != second:
             events.append(ReasoningDelta(third))
+
+    def _content(self, events: list[Event], content: object) -> None:
         if type(content) is str and content:
             if self._text is not None:
                 self._text.append(content)
