@@ -101,7 +101,8 @@ async def _next(
             return await response.__anext__()
         except StopAsyncIteration:
             return None
-    with anyio.move_on_after(timeout) as scope:
+    # A bare scope, not anyio.move_on_after (a generator context manager): once per chunk.
+    with anyio.CancelScope(deadline=anyio.current_time() + timeout) as scope:
         try:
             return await response.__anext__()
         except StopAsyncIteration:
