@@ -29,11 +29,10 @@ from collections.abc import (
 )
 from typing import Any, Final, Self, TypeVar
 
-import anyio
-
 from codec._generated import hailuo as hailuo_spec
 from codec._generated import huggingchat as huggingchat_spec
 from codec._generated import router as router_spec
+from hfclient._closing import best_effort
 from hfclient._options import NOT_GIVEN, ClientBase, NotGiven, TransportChoice, Verify
 from hfclient.completion import Completion, collect
 from hfclient.credentials import Secret, from_env
@@ -842,13 +841,14 @@ async def _then_deleted(
         await events.aclose()
         target = seen or made()
         if target is not None:
-            with anyio.CancelScope(shield=True), anyio.move_on_after(CLEANUP_LIMIT) as limit:
-                try:
-                    await delete(target)
-                except HfClientError as error:
-                    log.warning("ephemeral: the %s chat was not deleted: %s", target.service, error)
-            if limit.cancelled_caught:
-                log.warning("ephemeral: deleting the %s chat timed out", target.service)
+            await best_effort(
+                lambda: delete(target),
+                within=CLEANUP_LIMIT,
+                failed=lambda why: log.warning(
+                    "ephemeral: the %s chat was not deleted: %s", target.service, why
+                ),
+                errors=HfClientError,
+            )
 
 
 def _conversation_id(conversation: Conversation | str) -> str:

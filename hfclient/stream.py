@@ -14,9 +14,7 @@ import logging
 from collections.abc import AsyncGenerator, Awaitable, Callable
 from typing import Final, Generic, Self, TypeVar
 
-import anyio
-
-from hfclient._closing import AsyncClosing
+from hfclient._closing import AsyncClosing, best_effort
 from hfclient.events import Event
 
 __all__ = ["EventStream", "StoppingEventStream"]
@@ -106,8 +104,8 @@ class StoppingEventStream(EventStream, Generic[H]):
             await super().aclose()
         finally:
             if running is not None:
-                with anyio.CancelScope(shield=True), anyio.move_on_after(STOP_TIMEOUT):
-                    try:
-                        await self._stop(running)
-                    except Exception as error:
-                        _log.debug("stopping the abandoned run failed: %s", type(error).__name__)
+                await best_effort(
+                    lambda: self._stop(running),
+                    within=STOP_TIMEOUT,
+                    failed=lambda why: _log.debug("stopping the abandoned run failed: %s", why),
+                )
