@@ -87,6 +87,8 @@ class HailuoTranslator(RuleTranslator):
         if self._sources_given:
             return []
         for extra in extras:
+            if not isinstance(extra, dict):
+                continue  # as nearly every event: no extra data
             links = _link_details(extra)
             if links:
                 self._sources_given = True
@@ -95,6 +97,8 @@ class HailuoTranslator(RuleTranslator):
 
     @staticmethod
     def _pieces(pieces: list[wire.ContentPiece]) -> list[Event]:
+        if len(pieces) == 1 and type(pieces[0]) is wire.ContentDelta:  # what the answer adds
+            return [TextDelta(pieces[0].text)]
         return [
             TextDelta(p.text) if isinstance(p, wire.ContentDelta) else TextSnapshot(p.text)
             for p in pieces
