@@ -17,6 +17,7 @@ from codec.specinfo import StreamInfo
 from codec.streams import decode_located
 from hfclient.errors import DecodeError, IncompleteStreamError
 from hfclient.events import Event
+from hfclient.translate._base import ObjectHooks
 from hfclient.translate.hailuo import HailuoTranslator
 from hfclient.translate.huggingchat import HuggingChatTranslator
 from hfclient.translate.router import RouterTranslator
@@ -60,9 +61,6 @@ class _Framer(Protocol):
     def feed(self, data: bytes) -> list[Any]: ...
 
     def close(self) -> list[Any]: ...
-
-
-ObjectHooks: TypeAlias = dict[type, Callable[[dict[str, Any]], list[Event] | None]]
 
 
 class _Stream(NamedTuple):

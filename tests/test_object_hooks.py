@@ -9,7 +9,6 @@ the events, the errors and the end must be the same, whatever the chunks hold.
 from __future__ import annotations
 
 import json
-from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -21,6 +20,7 @@ from codec import router as wire
 from codec.streams import decode_located
 from hfclient.decoding import StreamDecoder
 from hfclient.events import Event
+from hfclient.translate._base import ObjectHooks
 from hfclient.translate.router import RouterTranslator
 from hfclient.transport.cassette import load
 from hfclient.transport.vcr import import_vcr
@@ -32,7 +32,7 @@ DATA = Path(__file__).parent / "data"
 class TypedOnly(RouterTranslator):
     """The router translator with every chunk decoded into its records first."""
 
-    def object_hooks(self) -> dict[type, Callable[[dict[str, Any]], list[Event] | None]]:
+    def object_hooks(self) -> ObjectHooks:
         return {}
 
 

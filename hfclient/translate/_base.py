@@ -4,12 +4,16 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from functools import partial
-from typing import Any
+from typing import Any, TypeAlias
 
 from hfclient.events import Event, ServiceError
 from hfclient.translate.errors import error_kind
 
-__all__ = ["RuleTranslator"]
+__all__ = ["ObjectHooks", "RuleTranslator"]
+
+ObjectHooks: TypeAlias = dict[type, Callable[[dict[str, Any]], list[Event] | None]]
+"""Records whose wire objects a translator reads itself, each with the hook that does: it
+gives the object's events, or ``None`` to have the object decoded and fed as usual."""
 
 
 class RuleTranslator:
@@ -31,6 +35,11 @@ class RuleTranslator:
         self._failed = False
         self._by_type = dispatch(self)
         self._fallback: Callable[[object], list[Event]] = partial(translate, self)
+
+    def object_hooks(self) -> ObjectHooks:
+        """None here: every event is decoded into its record first (a subclass may read some
+        records' wire objects itself)."""
+        return {}
 
     def feed(self, event: object) -> list[Event]:
         """Translate one decoded wire event, as the spec's rules say."""

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from typing import Any, TypeGuard
 
 import attrs
@@ -19,7 +19,7 @@ from hfclient.events import (
     ToolCall,
     Usage,
 )
-from hfclient.translate._base import RuleTranslator
+from hfclient.translate._base import ObjectHooks, RuleTranslator
 from hfclient.translate._generated.router import (
     dispatch_chat_completion_chunks,
     translate_chat_completion_chunks,
@@ -66,7 +66,7 @@ class RouterTranslator(RuleTranslator):
         self._usage: Usage | None = None
         self._finish_reason: str | None = None
 
-    def object_hooks(self) -> dict[type, Callable[[dict[str, Any]], list[Event] | None]]:
+    def object_hooks(self) -> ObjectHooks:
         """Records whose wire objects this translator reads itself (see :meth:`chunk_object`)."""
         return {wire.ChatCompletionChunk: self.chunk_object}
 
