@@ -19,7 +19,7 @@ from hypothesis import strategies as st
 from codec import router as wire
 from codec.streams import decode_located
 from hfclient.decoding import StreamDecoder
-from hfclient.events import Event
+from hfclient.events import Event, TextDelta
 from hfclient.translate._base import ObjectHooks
 from hfclient.translate.router import RouterTranslator
 from hfclient.transport.cassette import load
@@ -243,3 +243,13 @@ def vars_of(translator: RouterTranslator) -> dict[str, object]:
         for k, v in vars(translator).items()
         if k not in ("_by_type", "_fallback")  # bound to the instance itself
     }
+
+
+def test_a_subclass_that_changes_chunk_gets_every_chunk() -> None:
+    class Shouting(RouterTranslator):
+        def chunk(self, event: wire.ChatCompletionChunk) -> list[Event]:
+            return [TextDelta("!"), *super().chunk(event)]
+
+    body = b'data: {"choices":[{"delta":{"content":"hi"}}]}\n\ndata: [DONE]\n\n'
+    events, _ = _run([body], Shouting())
+    assert events[:2] == [TextDelta("!"), TextDelta("hi")]

@@ -67,7 +67,12 @@ class RouterTranslator(RuleTranslator):
         self._finish_reason: str | None = None
 
     def object_hooks(self) -> ObjectHooks:
-        """Records whose wire objects this translator reads itself (see :meth:`chunk_object`)."""
+        """Records whose wire objects this translator reads itself (see :meth:`chunk_object`).
+
+        None when a subclass overrides :meth:`chunk`: every chunk then goes to it.
+        """
+        if type(self).chunk is not RouterTranslator.chunk:
+            return {}
         return {wire.ChatCompletionChunk: self.chunk_object}
 
     def finish(self) -> list[Event]:
