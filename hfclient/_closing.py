@@ -38,18 +38,20 @@ async def best_effort(
     failed: Callable[[str], None],
     errors: type[Exception] | tuple[type[Exception], ...] = Exception,
 ) -> None:
-    """Await ``work()`` on the way out of something: shielded, bounded, never raising.
+    """Await ``work()`` on the way out of something: shielded, bounded, raising none of ``errors``.
 
     Shielded from a cancellation that may be what is closing the caller, and
     given ``within`` seconds at most. An error of ``errors`` or the time
     running out is handed to ``failed`` (as a short reason) instead of being
-    raised over the answer, or over the caller's own way out.
+    raised over the answer, or over the caller's own way out; any other
+    error (a bug) still raises.
     """
     with anyio.CancelScope(shield=True), anyio.move_on_after(within) as limit:
         try:
             await work()
         except errors as error:
-            # Only our own errors' messages: they are written never to hold a secret.
+            # Only our own errors' messages: the machines mask in them every credential
+            # they sent; a foreign error's message could hold anything.
             said = f": {error}" if isinstance(error, HfClientError) else ""
             failed(type(error).__name__ + said)
     if limit.cancelled_caught:

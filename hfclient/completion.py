@@ -138,26 +138,30 @@ class _Gathered:
 
     def __init__(self) -> None:
         self.seen: list[Event | _Run] = []
-        self.run: _Run | None = None  # the run the last event belongs to, if it was a delta
+        # The answer's pieces since the last snapshot, and the reasoning's: a lone delta's
+        # text, or the run a second delta of the same kind in a row turned it into.
         self.text: list[str | _Run] = []
-        self.reasoning: list[_Run] = []
+        self.reasoning: list[str | _Run] = []
         self.fields: dict[str, object] = {}
         self.sources: list[Source] = []
         self.calls: list[ToolCall] = []
 
     def add(self, event: Event) -> None:
         if isinstance(event, TextDelta | ReasoningDelta):
-            run = self.run
-            if run is None or run.kind is not type(event):
-                run = self.run = _Run(type(event))
-                self.seen.append(run)
-                if isinstance(event, TextDelta):
-                    self.text.append(run)
-                else:
-                    self.reasoning.append(run)
-            run.add(event.text)
+            kind = type(event)
+            pieces = self.text if kind is TextDelta else self.reasoning
+            last = self.seen[-1] if self.seen else None
+            if type(last) is _Run and last.kind is kind:
+                last.add(event.text)
+            elif type(last) is kind:  # the second in a row: the two become a run
+                run = _Run(kind)
+                run.add(last.text)
+                run.add(event.text)
+                self.seen[-1] = pieces[-1] = run
+            else:  # alone so far: kept as it came (a run costs more than one event)
+                self.seen.append(event)
+                pieces.append(event.text)
             return
-        self.run = None
         self.seen.append(event)
         if isinstance(event, TextSnapshot):
             self.text = [event.text]
@@ -186,7 +190,7 @@ class _Gathered:
         events = tuple(e.event() if isinstance(e, _Run) else e for e in self.seen)
         return Completion(
             text="".join(t if isinstance(t, str) else t.text() for t in self.text),
-            reasoning="".join(r.text() for r in self.reasoning),
+            reasoning="".join(r if isinstance(r, str) else r.text() for r in self.reasoning),
             sources=tuple(self.sources),
             tool_calls=tuple(self.calls),
             events=events,

@@ -125,3 +125,15 @@ def test_a_long_answer_costs_about_its_text_not_an_object_per_token() -> None:
         tracemalloc.stop()
     assert length == text_bytes
     assert growth < 2.5 * text_bytes
+
+
+def test_deltas_that_alternate_are_kept_as_they_came() -> None:
+    # A provider that sends reasoning and content in every chunk alternates kinds each
+    # token: every run is one delta, kept as the very event (a run would cost more).
+    events: list[Event] = []
+    for i in range(50):
+        events += [ReasoningDelta(f"r{i}"), TextDelta(f"t{i}")]
+    done = _collect(events)
+    assert all(a is b for a, b in zip(done.events, events, strict=True))
+    assert done.text == "".join(f"t{i}" for i in range(50))
+    assert done.reasoning == "".join(f"r{i}" for i in range(50))

@@ -44,8 +44,12 @@ def _run(body_chunks: list[bytes], translator: RouterTranslator) -> tuple[list[E
             events += decoder.feed(chunk)
         events += decoder.close()
     except Exception as exc:  # the same error, after the same events
-        return events + list(getattr(exc, "events", [])), type(exc).__name__
+        return events + list(getattr(exc, "events", [])), f"{type(exc).__name__}: {exc}"
     return events, ""
+
+
+def _cut(body: bytes, size: int) -> list[bytes]:
+    return [body[i : i + size] for i in range(0, len(body), size)] or [b""]
 
 
 def _same_both_ways(body_chunks: list[bytes]) -> tuple[list[Event], str]:
@@ -245,11 +249,86 @@ def vars_of(translator: RouterTranslator) -> dict[str, object]:
     }
 
 
-def test_a_subclass_that_changes_chunk_gets_every_chunk() -> None:
+def test_a_subclass_gets_every_chunk_through_feed_and_chunk() -> None:
     class Shouting(RouterTranslator):
+        fed = 0
+
+        def feed(self, event: object) -> list[Event]:
+            self.fed += 1
+            return super().feed(event)
+
         def chunk(self, event: wire.ChatCompletionChunk) -> list[Event]:
             return [TextDelta("!"), *super().chunk(event)]
 
     body = b'data: {"choices":[{"delta":{"content":"hi"}}]}\n\ndata: [DONE]\n\n'
-    events, _ = _run([body], Shouting())
+    translator = Shouting()
+    events, _ = _run([body], translator)
     assert events[:2] == [TextDelta("!"), TextDelta("hi")]
+    assert translator.fed == 2  # the chunk and [DONE]
+
+
+# Any JSON anywhere, for the fields of every level: what the records' types do not expect.
+json_values = st.recursive(
+    st.one_of(
+        st.none(),
+        st.booleans(),
+        st.integers(-3, 3),
+        st.floats(allow_nan=False, allow_infinity=False),
+        st.sampled_from(["", "a", "stop", "text", "0", "call_1"]),
+    ),
+    lambda inner: st.one_of(
+        st.lists(inner, max_size=3),
+        st.dictionaries(
+            st.sampled_from(["type", "text", "index", "id", "function", "name", "arguments"]),
+            inner,
+            max_size=3,
+        ),
+    ),
+    max_leaves=8,
+)
+any_delta = st.dictionaries(
+    st.sampled_from(
+        ["role", "content", "reasoning_content", "reasoning", "reasoning_text", "tool_calls", "x"]
+    ),
+    json_values,
+    max_size=5,
+)
+any_choice = st.one_of(
+    st.dictionaries(
+        st.sampled_from(["index", "delta", "finish_reason", "logprobs", "text", "stop_reason"]),
+        st.one_of(json_values, any_delta, any_delta),
+        max_size=5,
+    ),
+    json_values,
+)
+any_chunk = st.one_of(
+    st.dictionaries(
+        st.sampled_from(["id", "object", "model", "choices", "usage", "time_info", "error"]),
+        st.one_of(json_values, st.lists(any_choice, max_size=2), st.lists(any_choice, max_size=2)),
+        max_size=6,
+    ),
+    json_values,
+)
+any_frame = st.one_of(
+    any_chunk.map(lambda c: b"data: " + json.dumps(c).encode() + b"\n\n"),
+    st.sampled_from(
+        [
+            b"data: {bad\n\n",
+            b"data: [DONE]\n\n",
+            b": heartbeat\n\n",
+            b"event: other\ndata: {}\n\n",
+            b'data: "a string"\n\n',
+            b"data: \xff\n\n",
+        ]
+    ),
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(any_frame, max_size=8), st.integers(1, 60))
+def test_any_frames_cut_anywhere_decode_the_same_with_and_without_object_hooks(
+    frames: list[bytes], size: int
+) -> None:
+    # Split reads (the one-frame path and batches), broken frames among hooked chunks, and
+    # state carried from chunk to chunk: the same events, error and message either way.
+    _same_both_ways(_cut(b"".join(frames), size))

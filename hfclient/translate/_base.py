@@ -37,8 +37,8 @@ class RuleTranslator:
         self._fallback: Callable[[object], list[Event]] = partial(translate, self)
 
     def object_hooks(self) -> ObjectHooks:
-        """None here: every event is decoded into its record first (a subclass may read some
-        records' wire objects itself)."""
+        """No records here: every event is decoded into its record first (a subclass may read
+        some records' wire objects itself)."""
         return {}
 
     def feed(self, event: object) -> list[Event]:

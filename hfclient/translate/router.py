@@ -69,9 +69,10 @@ class RouterTranslator(RuleTranslator):
     def object_hooks(self) -> ObjectHooks:
         """Records whose wire objects this translator reads itself (see :meth:`chunk_object`).
 
-        None when a subclass overrides :meth:`chunk`: every chunk then goes to it.
+        Only this class's own: a subclass may change ``feed`` or ``chunk``, so
+        its chunks are all decoded and fed (it can name hooks of its own).
         """
-        if type(self).chunk is not RouterTranslator.chunk:
+        if type(self) is not RouterTranslator:
             return {}
         return {wire.ChatCompletionChunk: self.chunk_object}
 

@@ -4,7 +4,9 @@ h11 parses the response head (status line, headers, 1xx responses); the body
 is framed here, because h11 spends a regex, an event object and a step of
 its state machine on every chunk, and a streaming answer comes as one chunk
 per event. What is accepted is what h11 accepts (``tests/transport/
-test_body_framer.py`` checks it against h11): a chunk-size line is 1-20 hex
+test_body_framer.py`` checks it against h11), but for one thing: a chunk-size
+line or trailer section over :data:`LINE_LIMIT` bytes is refused however it
+arrives (h11 takes a longer one that comes whole in one read). A chunk-size line is 1-20 hex
 digits, an optional extension (``;`` then anything, ignored) and optional
 trailing spaces or tabs, ended by CRLF; chunk data is followed by CRLF; the
 trailer section's field lines (ended by CRLF or a bare LF, as h11 allows
@@ -247,7 +249,7 @@ class ChunkedBody:
                     self._hold(data, pos, LINE_LIMIT)
                     return
                 else:
-                    digits = data[pos : eol - 1]
+                    digits = data[pos : eol - 1] if eol > pos else b""  # an empty line: bad
                     if (
                         0 < len(digits) <= _SIZE_DIGITS
                         and data[eol - 1] == 13
