@@ -290,7 +290,8 @@ class ModuleRenderer:
             if spec.providers
             else "from codec.specinfo import OperationInfo, StreamInfo"
         )
-        w("from codec.streams import Located")
+        if spec.streams:
+            w("from codec.streams import Located")
         w("from codec.values import UNSET, Mismatched, Unknown, Unset")
         w()
         w("__all__ = [")
