@@ -17,7 +17,7 @@ from __future__ import annotations
 import importlib.util
 import json
 import time
-from collections.abc import Callable
+from collections.abc import AsyncIterable, Callable
 from typing import Any, Final
 
 MESSAGES: Final = [{"role": "user", "content": "Hello"}]
@@ -35,6 +35,16 @@ _NEEDS: Final[dict[str, tuple[str, ...]]] = {
     "aiohttp raw lines": ("aiohttp",),
     "curl_cffi raw lines": ("curl_cffi",),
 }
+
+
+async def count_events(events: AsyncIterable[object], first: list[float] | None) -> int:
+    """Read ``events`` to the end, keeping none; how many came (``first``: when the first did)."""
+    count = 0
+    async for _ in events:
+        count += 1
+        if count == 1 and first is not None:
+            first.append(time.monotonic())
+    return count
 
 
 class Client:
@@ -85,13 +95,8 @@ class HfClient(Client):
         )
 
     async def stream(self, first: list[float] | None = None) -> int:
-        count = 0
         async with self.client.stream(MESSAGES, model=MODEL) as events:
-            async for _ in events:
-                count += 1
-                if count == 1 and first is not None:
-                    first.append(time.monotonic())
-        return count
+            return await count_events(events, first)
 
     async def close(self) -> None:
         await self.client.aclose()
@@ -125,17 +130,12 @@ class OpenAIClient(Client):
         self.client: Any = AsyncOpenAI(base_url=self.url + "/v1", api_key=API_KEY, max_retries=0)
 
     async def stream(self, first: list[float] | None = None) -> int:
-        count = 0
         chunks = await self.client.chat.completions.create(
             model=MODEL,
             messages=MESSAGES,
             stream=True,
         )
-        async for _ in chunks:
-            count += 1
-            if count == 1 and first is not None:
-                first.append(time.monotonic())
-        return count
+        return await count_events(chunks, first)
 
     async def close(self) -> None:
         await self.client.close()
@@ -152,13 +152,8 @@ class HubClient(Client):
         self.client: Any = AsyncInferenceClient(base_url=self.url, api_key=API_KEY)
 
     async def stream(self, first: list[float] | None = None) -> int:
-        count = 0
         chunks = await self.client.chat_completion(MESSAGES, model=MODEL, stream=True)
-        async for _ in chunks:
-            count += 1
-            if count == 1 and first is not None:
-                first.append(time.monotonic())
-        return count
+        return await count_events(chunks, first)
 
     async def close(self) -> None:
         await self.client.close()
