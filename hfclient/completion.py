@@ -189,10 +189,14 @@ class _Gathered:
         # very string (str.join of one str gives it back), not a copy of it.
         events = tuple(e.event() if isinstance(e, _Run) else e for e in self.seen)
         return Completion(
-            text="".join(t if isinstance(t, str) else t.text() for t in self.text),
-            reasoning="".join(r if isinstance(r, str) else r.text() for r in self.reasoning),
+            text=_joined(self.text),
+            reasoning=_joined(self.reasoning),
             sources=tuple(self.sources),
             tool_calls=tuple(self.calls),
             events=events,
             **self.fields,  # type: ignore[arg-type]
         )
+
+
+def _joined(pieces: list[str | _Run]) -> str:
+    return "".join(p if isinstance(p, str) else p.text() for p in pieces)
